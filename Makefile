@@ -1,0 +1,48 @@
+# numapol: top-level targets. See README.md.
+.PHONY: all test demo check series kernel release stock selftests numacfg tree clean help
+
+all: kernel selftests
+
+help:
+	@echo "make test     build the debug kernel and run every test in the 4-node VM"
+	@echo "make demo     the seed's example on the release kernel in the 4-node VM"
+	@echo "make check    checkpatch --strict over our kernel files and hunks"
+	@echo "make series   export a git-am-able patch series to out/series"
+
+test:
+	@tests/run-all
+
+demo:
+	@mkdir -p out
+	@echo "demo: building the release kernel (log: out/build-release.log)"
+	@scripts/kbuild.sh release >out/build-release.log 2>&1 || { tail -30 out/build-release.log; exit 1; }
+	@scripts/build-selftests.sh release
+	@tests/vm/run --kernel release --nodes 4 --append quiet -- /usr/lib/numapol/demo; \
+	rc=$$?; [ $$rc -eq 0 ] || echo "demo: failed ($$rc)"; exit $$rc
+
+check:
+	@scripts/check.sh
+
+series:
+	@scripts/series.sh out/series
+
+tree:
+	@scripts/tree.sh
+
+kernel:
+	@scripts/kbuild.sh debug
+
+release:
+	@scripts/kbuild.sh release
+
+stock:
+	@scripts/kbuild.sh stock
+
+selftests: kernel
+	@scripts/build-selftests.sh debug
+
+numacfg:
+	@$(MAKE) -C tools/numacfg
+
+clean:
+	rm -rf out

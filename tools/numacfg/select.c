@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "select.h"
+
+#define PF_KTHREAD 0x00200000
+
+static char *read_proc(const struct nc_ctx *ctx, pid_t pid, const char *file,
+		       size_t *len)
+{
+	char path[PATH_MAX], *buf;
+	struct nc_err e;
+
+	snprintf(path, sizeof(path), "%s/%d/%s", ctx->proc_root, pid, file);
+	if (read_file(path, &buf, len, &e))
+		return NULL;
+	return buf;
+}
+
+/* State and flags from /proc/<pid>/stat; comm may contain ") ". */
+static void parse_stat(const char *stat, struct proc_info *pi)
+{
+	const char *p = strrchr(stat, ')');
+	unsigned long flags = 0;
+	char state = 0;
+
+	if (!p)
+		return;
+	if (sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) >= 1) {
+		pi->zombie = state == 'Z' || state == 'X';
+		pi->kthread = flags & PF_KTHREAD;
+	}
+}
+
+static void parse_uid(const char *status, struct proc_info *pi)
+{
+	const char *p = strstr(status, "\nUid:");
+	unsigned int ruid, euid;
+
+	if (p && sscanf(p + 5, "%u %u", &ruid, &euid) == 2)
+		pi->uid = euid;
+}
+
+int proc_info_read(const struct nc_ctx *ctx, pid_t pid,
+		   struct proc_info *pi)
+{
+	char path[PATH_MAX], link[PATH_MAX], *buf;
+	size_t len, i;
+	ssize_t n;
+
+	memset(pi, 0, sizeof(*pi));
+	pi->pid = pid;
+	pi->uid = (uid_t)-1;
+	buf = read_proc(ctx, pid, "status", NULL);
+	if (!buf)
+		return -1;
+	parse_uid(buf, pi);
+	free(buf);
+	buf = read_proc(ctx, pid, "comm", NULL);
+	if (buf) {
+		snprintf(pi->comm, sizeof(pi->comm), "%s", rtrim(buf));
+		free(buf);
+	}
+	buf = read_proc(ctx, pid, "stat", NULL);
+	if (buf) {
+		parse_stat(buf, pi);
+		free(buf);
+	}
+	buf = read_proc(ctx, pid, "cmdline", &len);
+	if (buf) {
+		while (len && buf[len - 1] == '\0')
+			len--;
+		for (i = 0; i < len; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[len] = '\0';
+		pi->cmdline = buf;
+	} else {
+		pi->cmdline = xstrdup("");
+	}
+	pi->cgroups = read_proc(ctx, pid, "cgroup", NULL);
+	snprintf(path, sizeof(path), "%s/%d/exe", ctx->proc_root, pid);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		pi->exe = xstrdup(link);
+	}
+	return 0;
+}
+
+void proc_info_free(struct proc_info *pi)
+{
+	free(pi->exe);
+	free(pi->cmdline);
+	free(pi->cgroups);
+	memset(pi, 0, sizeof(*pi));
+}
+
+/* The kernel keeps 15 characters of comm: compare that much. */
+static bool comm_match(const char *want, const char *comm)
+{
+	return !strncmp(want, comm, 15) && (strlen(want) >= 15 ?
+		strlen(comm) >= 15 : !comm[strlen(want)]);
+}
+
+static bool exe_match(const char *want, const char *exe)
+{
+	size_t n = strlen(want);
+
+	if (!exe || strncmp(want, exe, n))
+		return false;
+	return !exe[n] || !strcmp(exe + n, " (deleted)");
+}
+
+/* @path equals @want or lies below it. */
+static bool cgroup_path_match(const char *want, const char *path)
+{
+	size_t n = strlen(want);
+
+	if (!strcmp(want, "/"))
+		return true;
+	while (n > 1 && want[n - 1] == '/')
+		n--;
+	return !strncmp(want, path, n) && (!path[n] || path[n] == '/');
+}
+
+/* Any hierarchy's path ("0::/a/b" on cgroup v2) in /proc/<pid>/cgroup. */
+static bool cgroup_match(const char *want, const char *text)
+{
+	char *copy, *line, *save, *path;
+	bool hit = false;
+
+	if (!text)
+		return false;
+	copy = xstrdup(text);
+	for (line = strtok_r(copy, "\n", &save); line && !hit;
+	     line = strtok_r(NULL, "\n", &save)) {
+		path = strchr(line, ':');
+		if (path)
+			path = strchr(path + 1, ':');
+		if (path)
+			hit = cgroup_path_match(want, path + 1);
+	}
+	free(copy);
+	return hit;
+}
+
+bool selector_match(const struct selector *sel, const struct proc_info *pi)
+{
+	if (pi->kthread || pi->zombie)
+		return false;
+	if (sel->has_pid && sel->pid != pi->pid)
+		return false;
+	if (sel->comm && !comm_match(sel->comm, pi->comm))
+		return false;
+	if (sel->exe && !exe_match(sel->exe, pi->exe))
+		return false;
+	if (sel->cmdline &&
+	    regexec(&sel->cmdline_re, pi->cmdline, 0, NULL, 0))
+		return false;
+	if (sel->has_uid && sel->uid != pi->uid)
+		return false;
+	if (sel->cgroup && !cgroup_match(sel->cgroup, pi->cgroups))
+		return false;
+	return true;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void try_pid(const struct nc_ctx *ctx, const struct selector *sel,
+		    pid_t pid, pid_t **pids, size_t *n, size_t *cap)
+{
+	struct proc_info pi;
+
+	if (pid == getpid() && !strcmp(ctx->proc_root, "/proc"))
+		return;
+	if (proc_info_read(ctx, pid, &pi))
+		return;		/* gone meanwhile */
+	if (selector_match(sel, &pi))
+		*ARR_PUSH(*pids, *n, *cap) = pid;
+	proc_info_free(&pi);
+}
+
+int select_scan(const struct nc_ctx *ctx, const struct selector *sel,
+		pid_t **pids, size_t *n, struct nc_err *e)
+{
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *d;
+
+	*pids = NULL;
+	*n = 0;
+	if (sel->has_pid) {
+		try_pid(ctx, sel, sel->pid, pids, n, &cap);
+		return 0;
+	}
+	d = opendir(ctx->proc_root);
+	if (!d)
+		return nc_fail_errno(e, errno, "cannot read %s", ctx->proc_root);
+	while ((de = readdir(d))) {
+		pid_t pid;
+
+		if (!parse_pid(de->d_name, &pid))
+			try_pid(ctx, sel, pid, pids, n, &cap);
+	}
+	closedir(d);
+	if (*n)
+		qsort(*pids, *n, sizeof(**pids), cmp_pid);
+	return 0;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * numacfg - small helpers shared by all modules: error buffers, growable
+ * strings and arrays, whole-file reads and single-write() file writes.
+ */
+#ifndef NUMACFG_UTIL_H
+#define NUMACFG_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * An error is reported by filling one of these and returning -1.  The
+ * message is a single line without the "numacfg: " prefix; main() adds it.
+ * err_no keeps the errno of the failing system call (0 if none).
+ */
+struct nc_err {
+	char msg[1024];
+	int err_no;
+};
+
+int nc_fail(struct nc_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Like nc_fail() but appends ": strerror(errnum)" and records errnum. */
+int nc_fail_errno(struct nc_err *e, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Where the tool looks for the kernel's files; overridable for tests. */
+struct nc_ctx {
+	const char *proc_root;		/* "/proc" */
+	const char *sys_root;		/* "/sys" */
+	const char *cfgfs_root;		/* "/sys/kernel/config/numapol" */
+	const struct cfgfs_ops *ops;	/* configfs directory operations */
+	int verbose;
+};
+
+/* Fill @ctx from NUMACFG_PROC_ROOT, NUMACFG_SYS_ROOT, NUMACFG_CONFIGFS_ROOT. */
+void nc_ctx_init(struct nc_ctx *ctx);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t sz);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Make room for one more element of size @sz in *@arr holding @n. */
+void *grow(void *arr, size_t n, size_t *cap, size_t sz);
+#define ARR_PUSH(arr, n, cap) \
+	((arr) = grow((arr), (n), &(cap), sizeof(*(arr))), &(arr)[(n)++])
+
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+void sb_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_free(struct strbuf *sb);
+
+/*
+ * Read a whole file into a NUL-terminated malloc'd buffer.  Returns 0, or
+ * -1 with errno set and @e filled ("cannot read PATH: ...").
+ */
+int read_file(const char *path, char **out, size_t *len, struct nc_err *e);
+/*
+ * Write @data to an existing file with one write() call, as the kernel's
+ * proc and configfs files want.  Returns 0 or -1 with errno and @e set.
+ */
+int write_file(const char *path, const char *data, struct nc_err *e);
+
+/* Strip trailing whitespace in place; return s. */
+char *rtrim(char *s);
+/* Parse a decimal pid / unsigned; 0 on success. */
+int parse_pid(const char *s, pid_t *pid);
+int parse_u64(const char *s, int base, uint64_t *v);
+
+#endif

@@ -1,0 +1,665 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "policy.h"
+#include "procfs.h"
+#include "select.h"
+
+/* ---- desired state ---------------------------------------------------- */
+
+/* The deterministic configfs name of a range binding. */
+static void range_base_name(pid_t pid, const struct mapping_spec *m,
+			    char *buf, size_t size)
+{
+	const char *base;
+	size_t len;
+
+	switch (m->kind) {
+	case MAP_HEAP:
+		snprintf(buf, size, "%d-heap", pid);
+		break;
+	case MAP_STACK:
+		snprintf(buf, size, "%d-stack", pid);
+		break;
+	case MAP_FILE:
+		base = strrchr(m->path, '/');
+		base = base && base[1] ? base + 1 : "root";
+		len = (size_t)snprintf(buf, size, "%d-file-", pid);
+		for (; *base && len + 1 < size && len < 100; base++)
+			buf[len++] = (strchr("._-", *base) ||
+				      (*base >= '0' && *base <= '9') ||
+				      (*base >= 'a' && *base <= 'z') ||
+				      (*base >= 'A' && *base <= 'Z')) ?
+				     *base : '_';
+		buf[len] = '\0';
+		break;
+	default:
+		snprintf(buf, size, "%d-%" PRIx64, pid, m->start);
+		break;
+	}
+}
+
+static struct st_task *add_task(struct st_group *g, pid_t pid,
+				const char *state, int line)
+{
+	struct st_task *t = ARR_PUSH(g->tasks, g->ntasks, g->tcap);
+
+	t->pid = pid;
+	t->state = state ? xstrdup(state) : NULL;
+	t->line = line;
+	return t;
+}
+
+static struct st_range *add_range(struct st_group *g, const char *name,
+				  const struct st_range *from)
+{
+	struct st_range *r = ARR_PUSH(g->ranges, g->nranges, g->rcap);
+
+	*r = *from;
+	r->name = xstrdup(name);
+	r->state = from->state ? xstrdup(from->state) : NULL;
+	return r;
+}
+
+/* Is the binding in @cur for a process that exited, while @pid lives? */
+static bool is_exited(const char *state)
+{
+	return state && !strcmp(state, "exited");
+}
+
+/* A process may be in tasks/ of one group only (the kernel says EBUSY). */
+static int check_task_conflict(const struct config *cfg,
+			       const struct state *des, size_t gi, pid_t pid,
+			       int line, struct nc_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < gi; i++) {
+		const struct st_task *t = state_find_task(&des->groups[i],
+							  pid);
+
+		if (t)
+			return nc_fail(e, "%s:%d: process %d is already selected by group '%s' (line %d); a process can be in one group's tasks only",
+				       cfg->file, line, pid,
+				       des->groups[i].name, t->line);
+	}
+	return 0;
+}
+
+static int desire_tasks(const struct nc_ctx *ctx, const struct config *cfg,
+			size_t gi, const struct st_group *cg,
+			enum plan_mode mode, struct state *des,
+			struct nc_err *e)
+{
+	const struct cfg_group *g = &cfg->groups[gi];
+	struct st_group *dg = &des->groups[gi];
+	size_t i, j, n;
+	pid_t *pids;
+
+	for (i = 0; i < g->ntasks; i++) {
+		const struct selector *sel = &g->tasks[i];
+		struct nc_err sub;
+
+		if (select_scan(ctx, sel, &pids, &n, &sub))
+			return nc_fail(e, "%s:%d: %s", cfg->file, sel->line,
+				       sub.msg);
+		if (!n && sel->has_pid && !proc_exists(ctx, sel->pid)) {
+			const struct st_task *ct =
+				cg ? state_find_task(cg, sel->pid) : NULL;
+
+			if (mode == PLAN_APPLY && ct &&
+			    !state_find_task(dg, sel->pid))
+				add_task(dg, ct->pid, ct->state, sel->line);
+			else if (mode == PLAN_APPLY && !ct)
+				return nc_fail(e, "%s:%d: process %d not found",
+					       cfg->file, sel->line, sel->pid);
+		}
+		for (j = 0; j < n; j++) {
+			const struct st_task *ct;
+			struct st_task *t;
+
+			if (state_find_task(dg, pids[j]))
+				continue;
+			if (check_task_conflict(cfg, des, gi, pids[j],
+						sel->line, e)) {
+				free(pids);
+				return -1;
+			}
+			t = add_task(dg, pids[j], NULL, sel->line);
+			ct = cg ? state_find_task(cg, pids[j]) : NULL;
+			t->stale = ct && is_exited(ct->state);
+		}
+		free(pids);
+	}
+	return 0;
+}
+
+/* Keep the existing ranges of a vanished process (see enum plan_mode). */
+static int keep_vanished_ranges(const struct st_group *cg,
+				struct st_group *dg, pid_t pid,
+				const char *base)
+{
+	size_t i, n = strlen(base);
+	int kept = 0;
+
+	for (i = 0; cg && i < cg->nranges; i++) {
+		const struct st_range *r = &cg->ranges[i];
+
+		if (r->pid != pid || strncmp(r->name, base, n) ||
+		    (r->name[n] && r->name[n] != '-') ||
+		    state_find_range(dg, r->name))
+			continue;
+		add_range(dg, r->name, r);
+		kept++;
+	}
+	return kept;
+}
+
+static int desire_one_range(const struct nc_ctx *ctx,
+			    const struct config *cfg,
+			    const struct cfg_range *cr,
+			    const struct mapping_spec *ms, pid_t pid,
+			    bool named_ok, const struct st_group *cg,
+			    enum plan_mode mode, struct st_group *dg,
+			    struct nc_err *e)
+{
+	char base[256], name[300];
+	struct addr_range *ar;
+	struct nc_err sub;
+	size_t k, nar;
+
+	if (cr->name)
+		snprintf(base, sizeof(base), "%s", cr->name);
+	else
+		range_base_name(pid, ms, base, sizeof(base));
+	if (cr->name && !named_ok)
+		return nc_fail(e, "%s:%d: range name '%s' given but the selector matches several processes",
+			       cfg->file, cr->line, cr->name);
+	if (!proc_exists(ctx, pid)) {
+		if (mode == PLAN_APPLY &&
+		    !keep_vanished_ranges(cg, dg, pid, base))
+			return nc_fail(e, "%s:%d: process %d not found",
+				       cfg->file, cr->line, pid);
+		return 0;
+	}
+	if (mapping_resolve(ctx, pid, ms, &ar, &nar, &sub)) {
+		/* Only a process named by pid must have the mapping. */
+		if (cr->sel.has_pid && mode == PLAN_APPLY)
+			return nc_fail(e, "%s:%d: %s", cfg->file, cr->line,
+				       sub.msg);
+		return 0;
+	}
+	for (k = 0; k < nar; k++) {
+		struct st_range r = { 0 };
+		const struct st_range *cur;
+
+		if (k)
+			snprintf(name, sizeof(name), "%s-%zu", base, k);
+		else
+			snprintf(name, sizeof(name), "%s", base);
+		if (state_find_range(dg, name)) {
+			free(ar);
+			return nc_fail(e, "%s:%d: range '%s' defined twice in group '%s'",
+				       cfg->file, cr->line, name, dg->name);
+		}
+		r.pid = pid;
+		r.start = ar[k].start;
+		r.end = ar[k].end;
+		r.enable = cr->enable;
+		r.line = cr->line;
+		cur = cg ? state_find_range(cg, name) : NULL;
+		r.stale = cur && is_exited(cur->state) && cur->pid == pid;
+		add_range(dg, name, &r);
+	}
+	free(ar);
+	return 0;
+}
+
+static int desire_ranges(const struct nc_ctx *ctx, const struct config *cfg,
+			 size_t gi, const struct st_group *cg,
+			 enum plan_mode mode, struct state *des,
+			 struct nc_err *e)
+{
+	const struct cfg_group *g = &cfg->groups[gi];
+	struct st_group *dg = &des->groups[gi];
+	struct mapping_spec ms;
+	size_t i, j, n;
+	pid_t *pids;
+	int r = 0;
+
+	for (i = 0; i < g->nranges && !r; i++) {
+		const struct cfg_range *cr = &g->ranges[i];
+		struct nc_err sub;
+
+		if (mapping_parse(cr->mapping, &ms, &sub))
+			return nc_fail(e, "%s:%d: %s", cfg->file, cr->line,
+				       sub.msg);
+		if (select_scan(ctx, &cr->sel, &pids, &n, &sub)) {
+			mapping_spec_free(&ms);
+			return nc_fail(e, "%s:%d: %s", cfg->file, cr->line,
+				       sub.msg);
+		}
+		if (!n && cr->sel.has_pid && !proc_exists(ctx, cr->sel.pid))
+			r = desire_one_range(ctx, cfg, cr, &ms, cr->sel.pid,
+					     true, cg, mode, dg, e);
+		for (j = 0; j < n && !r; j++)
+			r = desire_one_range(ctx, cfg, cr, &ms, pids[j],
+					     n == 1, cg, mode, dg, e);
+		free(pids);
+		mapping_spec_free(&ms);
+	}
+	return r;
+}
+
+int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
+		 const struct state *cur, enum plan_mode mode,
+		 struct state *des, struct nc_err *e)
+{
+	size_t i;
+
+	memset(des, 0, sizeof(*des));
+	for (i = 0; i < cfg->ngroups; i++) {
+		const struct cfg_group *g = &cfg->groups[i];
+
+		state_add_group(des, g->name, g->policy, g->move)->line =
+			g->line;
+	}
+	/* Tasks first for all groups: conflicts are found across groups. */
+	for (i = 0; i < cfg->ngroups; i++) {
+		const struct st_group *cg = state_find_group(cur,
+							     cfg->groups[i].name);
+
+		if (desire_tasks(ctx, cfg, i, cg, mode, des, e) ||
+		    desire_ranges(ctx, cfg, i, cg, mode, des, e)) {
+			state_free(des);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- planning ---------------------------------------------------------- */
+
+static struct action *add_action(struct plan *p, enum act_kind kind,
+				 const char *group)
+{
+	struct action *a = ARR_PUSH(p->a, p->n, p->cap);
+
+	a->kind = kind;
+	a->group = xstrdup(group);
+	return a;
+}
+
+static void copy_range(struct st_range *dst, const struct st_range *src)
+{
+	*dst = *src;
+	dst->name = xstrdup(src->name);
+	dst->state = NULL;
+}
+
+static bool range_differs(const struct st_range *a, const struct st_range *b)
+{
+	return a->pid != b->pid || a->start != b->start || a->end != b->end ||
+	       a->enable != b->enable;
+}
+
+/* Bindings that go away (or are stale and will be recreated). */
+static void plan_removals(const struct state *des, const struct state *cur,
+			  struct plan *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < cur->ngroups; i++) {
+		const struct st_group *g = &cur->groups[i];
+		const struct st_group *dg = state_find_group(des, g->name);
+
+		for (j = 0; j < g->nranges; j++) {
+			const struct st_range *dr = dg ?
+				state_find_range(dg, g->ranges[j].name) : NULL;
+
+			if (!dr || dr->stale)
+				copy_range(&add_action(p, ACT_RM_RANGE,
+						       g->name)->range,
+					   &g->ranges[j]);
+		}
+		for (j = 0; j < g->ntasks; j++) {
+			const struct st_task *dt = dg ?
+				state_find_task(dg, g->tasks[j].pid) : NULL;
+
+			if (!dt || dt->stale)
+				add_action(p, ACT_UNBIND_TASK, g->name)->pid =
+					g->tasks[j].pid;
+		}
+	}
+}
+
+static void plan_groups(const struct state *des, const struct state *cur,
+			const struct nodeset *mem, struct plan *p)
+{
+	struct action *a;
+	size_t i;
+
+	for (i = 0; i < des->ngroups; i++) {
+		const struct st_group *dg = &des->groups[i];
+		const struct st_group *g = state_find_group(cur, dg->name);
+
+		if (!g) {
+			a = add_action(p, ACT_MK_GROUP, dg->name);
+			a->policy = xstrdup(dg->policy);
+			a->move = dg->move;
+			continue;
+		}
+		if (!policy_same(dg->policy, g->policy, mem)) {
+			a = add_action(p, ACT_SET_POLICY, dg->name);
+			a->policy = xstrdup(dg->policy);
+			a->old_policy = xstrdup(g->policy);
+		}
+		if (dg->move != g->move) {
+			a = add_action(p, ACT_SET_MOVE, dg->name);
+			a->move = dg->move;
+			a->old_move = g->move;
+		}
+	}
+}
+
+static void plan_bindings(const struct state *des, const struct state *cur,
+			  struct plan *p)
+{
+	struct action *a;
+	size_t i, j;
+
+	for (i = 0; i < des->ngroups; i++) {
+		const struct st_group *dg = &des->groups[i];
+		const struct st_group *g = state_find_group(cur, dg->name);
+
+		for (j = 0; j < dg->ntasks; j++)
+			if (!g || !state_find_task(g, dg->tasks[j].pid) ||
+			    dg->tasks[j].stale)
+				add_action(p, ACT_BIND_TASK, dg->name)->pid =
+					dg->tasks[j].pid;
+		for (j = 0; j < dg->nranges; j++) {
+			const struct st_range *dr = &dg->ranges[j];
+			const struct st_range *cr = g ?
+				state_find_range(g, dr->name) : NULL;
+
+			if (!cr || dr->stale) {
+				a = add_action(p, ACT_MK_RANGE, dg->name);
+				copy_range(&a->range, dr);
+			} else if (range_differs(dr, cr)) {
+				a = add_action(p, ACT_UPDATE_RANGE, dg->name);
+				copy_range(&a->range, dr);
+				copy_range(&a->old, cr);
+			}
+		}
+	}
+}
+
+void plan_compute(const struct state *des, const struct state *cur,
+		  const struct nodeset *mem, struct plan *p)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	plan_removals(des, cur, p);
+	plan_groups(des, cur, mem, p);
+	plan_bindings(des, cur, p);
+	for (i = 0; i < cur->ngroups; i++)
+		if (!state_find_group(des, cur->groups[i].name))
+			add_action(p, ACT_RM_GROUP, cur->groups[i].name);
+}
+
+void plan_free(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->a[i].group);
+		free(p->a[i].policy);
+		free(p->a[i].old_policy);
+		free(p->a[i].range.name);
+		free(p->a[i].old.name);
+	}
+	free(p->a);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- printing ---------------------------------------------------------- */
+
+void action_describe(const struct action *a, char *buf, size_t size)
+{
+	const struct st_range *r = &a->range, *o = &a->old;
+
+	switch (a->kind) {
+	case ACT_RM_RANGE:
+		snprintf(buf, size, "- range %s/ranges/%s (pid %d 0x%" PRIx64
+			 "-0x%" PRIx64 ")", a->group, r->name, r->pid,
+			 r->start, r->end);
+		break;
+	case ACT_UNBIND_TASK:
+		snprintf(buf, size, "- task %s/tasks/%d", a->group, a->pid);
+		break;
+	case ACT_MK_GROUP:
+		snprintf(buf, size, "+ group %s (policy %s, move %d)",
+			 a->group, a->policy, a->move);
+		break;
+	case ACT_SET_POLICY:
+		snprintf(buf, size, "~ group %s policy %s -> %s", a->group,
+			 a->old_policy, a->policy);
+		break;
+	case ACT_SET_MOVE:
+		snprintf(buf, size, "~ group %s move %d -> %d", a->group,
+			 a->old_move, a->move);
+		break;
+	case ACT_BIND_TASK:
+		snprintf(buf, size, "+ task %s/tasks/%d", a->group, a->pid);
+		break;
+	case ACT_MK_RANGE:
+		snprintf(buf, size, "+ range %s/ranges/%s (pid %d 0x%" PRIx64
+			 "-0x%" PRIx64 "%s)", a->group, r->name, r->pid,
+			 r->start, r->end, r->enable ? "" : ", disabled");
+		break;
+	case ACT_UPDATE_RANGE:
+		snprintf(buf, size, "~ range %s/ranges/%s (pid %d 0x%" PRIx64
+			 "-0x%" PRIx64 " enable %d -> pid %d 0x%" PRIx64
+			 "-0x%" PRIx64 " enable %d)", a->group, r->name,
+			 o->pid, o->start, o->end, o->enable, r->pid,
+			 r->start, r->end, r->enable);
+		break;
+	case ACT_RM_GROUP:
+		snprintf(buf, size, "- group %s", a->group);
+		break;
+	}
+}
+
+void plan_print(const struct plan *p, FILE *out)
+{
+	char line[5000];
+	size_t i;
+
+	if (!p->n)
+		fputs("no changes\n", out);
+	for (i = 0; i < p->n; i++) {
+		action_describe(&p->a[i], line, sizeof(line));
+		fprintf(out, "%s\n", line);
+	}
+}
+
+/* ---- execution --------------------------------------------------------- */
+
+static int write_hex(const struct nc_ctx *ctx, const char *dir,
+		     const char *attr, uint64_t v, struct nc_err *e)
+{
+	char path[PATH_MAX], val[32];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	snprintf(val, sizeof(val), "0x%" PRIx64, v);
+	return cfgfs_write(ctx, path, val, e);
+}
+
+static int write_int(const struct nc_ctx *ctx, const char *dir,
+		     const char *attr, long v, struct nc_err *e)
+{
+	char path[PATH_MAX], val[32];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, attr);
+	snprintf(val, sizeof(val), "%ld", v);
+	return cfgfs_write(ctx, path, val, e);
+}
+
+/* Write start and end so that start < end holds after each write. */
+static int write_bounds(const struct nc_ctx *ctx, const char *dir,
+			const struct st_range *old, const struct st_range *r,
+			struct nc_err *e)
+{
+	bool end_first = old && r->start >= old->end;
+
+	if (end_first && (!old || old->end != r->end) &&
+	    write_hex(ctx, dir, "end", r->end, e))
+		return -1;
+	if ((!old || old->start != r->start) &&
+	    write_hex(ctx, dir, "start", r->start, e))
+		return -1;
+	if (!end_first && (!old || old->end != r->end) &&
+	    write_hex(ctx, dir, "end", r->end, e))
+		return -1;
+	return 0;
+}
+
+static int exec_mk_group(const struct nc_ctx *ctx, const struct action *a,
+			 struct nc_err *e)
+{
+	char path[PATH_MAX];
+	struct nc_err ignore;
+
+	if (cfgfs_mkdir(ctx, a->group, e))
+		return -1;
+	snprintf(path, sizeof(path), "%s/policy", a->group);
+	if (cfgfs_write(ctx, path, a->policy, e) ||
+	    (a->move && write_int(ctx, a->group, "move", 1, e))) {
+		/* Do not leave a half-made group behind. */
+		cfgfs_rmdir(ctx, a->group, &ignore);
+		return -1;
+	}
+	return 0;
+}
+
+static int exec_mk_range(const struct nc_ctx *ctx, const struct action *a,
+			 struct nc_err *e)
+{
+	const struct st_range *r = &a->range;
+	char dir[PATH_MAX];
+	struct nc_err ignore;
+
+	snprintf(dir, sizeof(dir), "%s/ranges/%s", a->group, r->name);
+	if (cfgfs_mkdir(ctx, dir, e))
+		return -1;
+	if (write_int(ctx, dir, "pid", r->pid, e) ||
+	    write_bounds(ctx, dir, NULL, r, e) ||
+	    (r->enable && write_int(ctx, dir, "enable", 1, e))) {
+		cfgfs_rmdir(ctx, dir, &ignore);
+		return -1;
+	}
+	return 0;
+}
+
+static int exec_update_range(const struct nc_ctx *ctx,
+			     const struct action *a, struct nc_err *e)
+{
+	const struct st_range *r = &a->range, *o = &a->old;
+	struct st_range now = *o;
+	char dir[PATH_MAX];
+	struct nc_err ignore;
+
+	snprintf(dir, sizeof(dir), "%s/ranges/%s", a->group, r->name);
+	if (o->enable && write_int(ctx, dir, "enable", 0, e))
+		return -1;
+	now.enable = false;
+	if (o->pid != r->pid && write_int(ctx, dir, "pid", r->pid, e))
+		goto restore;
+	now.pid = r->pid;
+	if (write_bounds(ctx, dir, o, r, e))
+		goto restore;
+	now.start = r->start;
+	now.end = r->end;
+	if (r->enable && write_int(ctx, dir, "enable", 1, e))
+		goto restore;
+	return 0;
+restore:
+	/* Best effort: put the old binding back as it was. */
+	if (now.pid != o->pid)
+		write_int(ctx, dir, "pid", o->pid, &ignore);
+	write_bounds(ctx, dir, &now, o, &ignore);
+	if (o->enable)
+		write_int(ctx, dir, "enable", 1, &ignore);
+	return -1;
+}
+
+static int exec_action(const struct nc_ctx *ctx, const struct action *a,
+		       struct nc_err *e)
+{
+	char path[PATH_MAX];
+
+	switch (a->kind) {
+	case ACT_RM_RANGE:
+		snprintf(path, sizeof(path), "%s/ranges/%s", a->group,
+			 a->range.name);
+		return cfgfs_rmdir(ctx, path, e);
+	case ACT_UNBIND_TASK:
+		snprintf(path, sizeof(path), "%s/tasks/%d", a->group, a->pid);
+		return cfgfs_rmdir(ctx, path, e);
+	case ACT_MK_GROUP:
+		return exec_mk_group(ctx, a, e);
+	case ACT_SET_POLICY:
+		snprintf(path, sizeof(path), "%s/policy", a->group);
+		return cfgfs_write(ctx, path, a->policy, e);
+	case ACT_SET_MOVE:
+		return write_int(ctx, a->group, "move", a->move, e);
+	case ACT_BIND_TASK:
+		snprintf(path, sizeof(path), "%s/tasks/%d", a->group, a->pid);
+		return cfgfs_mkdir(ctx, path, e);
+	case ACT_MK_RANGE:
+		return exec_mk_range(ctx, a, e);
+	case ACT_UPDATE_RANGE:
+		return exec_update_range(ctx, a, e);
+	case ACT_RM_GROUP:
+		return cfgfs_rmdir(ctx, a->group, e);
+	}
+	return nc_fail(e, "unknown action");
+}
+
+int plan_execute(const struct nc_ctx *ctx, const struct plan *p,
+		 bool keep_going, FILE *out, FILE *err)
+{
+	char line[5000];
+	size_t i, j, done = 0;
+	int failed = 0;
+	struct nc_err e;
+
+	for (i = 0; i < p->n; i++) {
+		action_describe(&p->a[i], line, sizeof(line));
+		if (!exec_action(ctx, &p->a[i], &e)) {
+			fprintf(out, "%s\n", line);
+			done++;
+			continue;
+		}
+		failed++;
+		fprintf(err, "numacfg: action %zu of %zu failed: %s: %s\n",
+			i + 1, p->n, line, e.msg);
+		if (keep_going)
+			continue;
+		fflush(out);
+		fprintf(err, "numacfg: applied %zu of %zu actions; stopped, not applied:\n",
+			done, p->n);
+		for (j = i; j < p->n; j++) {
+			action_describe(&p->a[j], line, sizeof(line));
+			fprintf(err, "numacfg:   %s\n", line);
+		}
+		break;
+	}
+	fflush(out);
+	return failed;
+}

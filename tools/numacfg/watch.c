@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "watch.h"
+
+#define POLL_MS		1000	/* without the proc connector */
+#define RESYNC_MS	10000	/* with it: catches cgroup moves etc. */
+#define SETTLE_MS	100	/* let a burst of events settle */
+#define MAX_DELAY_MS	500	/* but never wait longer than this */
+
+int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
+	       const struct nodeset *mem, FILE *out, FILE *err,
+	       struct nc_err *e)
+{
+	struct state cur, des;
+	struct plan p;
+	int failed;
+
+	if (cfgfs_read_state(ctx, &cur, e))
+		return -1;
+	if (plan_desired(ctx, cfg, &cur, PLAN_WATCH, &des, e)) {
+		state_free(&cur);
+		return -1;
+	}
+	plan_compute(&des, &cur, mem, &p);
+	failed = plan_execute(ctx, &p, true, out, err);
+	plan_free(&p);
+	state_free(&des);
+	state_free(&cur);
+	return failed;
+}
+
+/* Subscribe to the kernel's process events; -1 if unavailable. */
+static int connector_open(struct nc_err *e)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = CN_IDX_PROC,
+	};
+	struct {
+		struct nlmsghdr nlh;
+		struct cn_msg cn;
+		enum proc_cn_mcast_op op;
+	} __attribute__((packed)) msg;
+	int fd;
+
+	fd = socket(PF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_CONNECTOR);
+	if (fd < 0)
+		return nc_fail_errno(e, errno, "proc connector socket");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		nc_fail_errno(e, errno, "proc connector bind");
+		close(fd);
+		return -1;
+	}
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = NLMSG_DONE;
+	msg.nlh.nlmsg_pid = getpid();
+	msg.cn.id.idx = CN_IDX_PROC;
+	msg.cn.id.val = CN_VAL_PROC;
+	msg.cn.len = sizeof(enum proc_cn_mcast_op);
+	msg.op = PROC_CN_MCAST_LISTEN;
+	if (send(fd, &msg, sizeof(msg), 0) < 0) {
+		nc_fail_errno(e, errno, "proc connector subscribe");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Drain the socket; true if an event may change what is selected. */
+static bool connector_read(int fd)
+{
+	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	bool relevant = false;
+	ssize_t len;
+
+	for (;;) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0)
+			return relevant || errno == ENOBUFS;
+		for (; NLMSG_OK(nlh, (size_t)len); nlh = NLMSG_NEXT(nlh, len)) {
+			struct cn_msg *cn = NLMSG_DATA(nlh);
+			struct proc_event *ev = (struct proc_event *)cn->data;
+
+			if (nlh->nlmsg_type == NLMSG_ERROR ||
+			    nlh->nlmsg_type == NLMSG_NOOP)
+				continue;
+			switch (ev->what) {
+			case PROC_EVENT_EXEC:
+			case PROC_EVENT_COMM:
+			case PROC_EVENT_UID:
+				relevant = true;
+				break;
+			case PROC_EVENT_EXIT:
+				/* Only the end of a whole process matters. */
+				if (ev->event_data.exit.process_pid ==
+				    ev->event_data.exit.process_tgid)
+					relevant = true;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+}
+
+static int open_signals(sigset_t *old, struct nc_err *e)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return nc_fail_errno(e, errno, "sigprocmask");
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		return nc_fail_errno(e, errno, "signalfd");
+	return fd;
+}
+
+/* Returns the signal received, 0 if none. */
+static int read_signal(int fd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) != sizeof(si))
+		return 0;
+	return (int)si.ssi_signo;
+}
+
+static void reload(const char *file, const struct nodeset *mem,
+		   struct config *cfg, FILE *err)
+{
+	struct config fresh;
+	struct nc_err e;
+
+	if (config_load_file(file, mem, &fresh, &e)) {
+		fprintf(err, "numacfg: reload failed, keeping the previous configuration: %s\n",
+			e.msg);
+		return;
+	}
+	config_free(cfg);
+	*cfg = fresh;
+	fprintf(err, "numacfg: reloaded %s\n", file);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void sync_logged(const struct nc_ctx *ctx, const struct config *cfg,
+			const struct nodeset *mem, FILE *out, FILE *err)
+{
+	struct nc_err e;
+
+	if (watch_sync(ctx, cfg, mem, out, err, &e) < 0)
+		fprintf(err, "numacfg: %s\n", e.msg);
+	fflush(out);
+	fflush(err);
+}
+
+int watch_run(const struct nc_ctx *ctx, const char *file, FILE *out,
+	      FILE *err, struct nc_err *e)
+{
+	struct pollfd pfd[2];
+	struct nodeset mem;
+	struct config cfg;
+	sigset_t old;
+	long long dirty_since = 0;
+	bool dirty = false;
+	int sfd, nfd, sig, timeout, r;
+
+	if (nodes_has_memory(ctx, &mem, e) ||
+	    config_load_file(file, &mem, &cfg, e))
+		return -1;
+	if (cfgfs_check(ctx, e)) {
+		config_free(&cfg);
+		return -1;
+	}
+	sfd = open_signals(&old, e);
+	if (sfd < 0) {
+		config_free(&cfg);
+		return -1;
+	}
+	nfd = connector_open(e);
+	if (nfd < 0)
+		fprintf(err, "numacfg: %s; polling /proc every second\n",
+			e->msg);
+	sync_logged(ctx, &cfg, &mem, out, err);
+	pfd[0].fd = sfd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = nfd;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		timeout = dirty ? SETTLE_MS : nfd < 0 ? POLL_MS : RESYNC_MS;
+		r = poll(pfd, nfd < 0 ? 1 : 2, timeout);
+		if (r < 0 && errno != EINTR) {
+			nc_fail_errno(e, errno, "poll");
+			break;
+		}
+		if (r > 0 && (pfd[0].revents & POLLIN)) {
+			sig = read_signal(sfd);
+			if (sig == SIGINT || sig == SIGTERM) {
+				r = 0;
+				goto out;
+			}
+			if (sig == SIGHUP) {
+				reload(file, &mem, &cfg, err);
+				if (!dirty)
+					dirty_since = now_ms();
+				dirty = true;
+			}
+			continue;
+		}
+		if (r > 0 && nfd >= 0 && (pfd[1].revents & POLLIN)) {
+			if (connector_read(nfd) && !dirty) {
+				dirty = true;
+				dirty_since = now_ms();
+			}
+			/* A steady stream of events must not starve us. */
+			if (!dirty || now_ms() - dirty_since < MAX_DELAY_MS)
+				continue;
+		}
+		/* Timeout: settled after events, or a periodic pass. */
+		sync_logged(ctx, &cfg, &mem, out, err);
+		dirty = false;
+	}
+	r = -1;
+out:
+	if (nfd >= 0)
+		close(nfd);
+	close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	config_free(&cfg);
+	return r;
+}

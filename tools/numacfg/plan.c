@@ -279,6 +279,7 @@ int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
 			return -1;
 		}
 	}
+	state_sort(des);	/* plans come out in a stable order */
 	return 0;
 }
 
@@ -398,6 +399,16 @@ static void plan_bindings(const struct state *des, const struct state *cur,
 	}
 }
 
+/* Order by kind (execution order), keeping the order within a kind. */
+static int cmp_action(const void *a, const void *b)
+{
+	const struct action *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return (int)x->kind - (int)y->kind;
+	return (x > y) - (x < y);
+}
+
 void plan_compute(const struct state *des, const struct state *cur,
 		  const struct nodeset *mem, struct plan *p)
 {
@@ -410,6 +421,12 @@ void plan_compute(const struct state *des, const struct state *cur,
 	for (i = 0; i < cur->ngroups; i++)
 		if (!state_find_group(des, cur->groups[i].name))
 			add_action(p, ACT_RM_GROUP, cur->groups[i].name);
+	/*
+	 * qsort() is not stable, but comparing addresses within one array
+	 * keeps the order in which the actions were added.
+	 */
+	if (p->n)
+		qsort(p->a, p->n, sizeof(*p->a), cmp_action);
 }
 
 void plan_free(struct plan *p)

@@ -1,0 +1,1463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of numacfg: everything runs against fake /proc, sysfs
+ * and configfs trees in a temporary directory.  Output is TAP 13.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfgfs.h"
+#include "config.h"
+#include "nodelist.h"
+#include "ops.h"
+#include "output.h"
+#include "plan.h"
+#include "policy.h"
+#include "procfs.h"
+#include "select.h"
+#include "watch.h"
+#include "tap.h"
+
+/* ---- fixture: fake trees ------------------------------------------------ */
+
+struct fixture {
+	char root[256];
+	char proc[300], sys[300], cfg[300];
+	struct nc_ctx ctx;
+};
+
+static void write_at(const char *content, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Create a file (and its parent directories) with @content. */
+static void write_at(const char *content, const char *fmt, ...)
+{
+	char path[1024], *p;
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		printf("# cannot create %s: %s\n", path, strerror(errno));
+		return;
+	}
+	fputs(content, f);
+	fclose(f);
+}
+
+static char *slurp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *slurp(const char *fmt, ...)
+{
+	char path[1024], *buf;
+	struct nc_err e;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (read_file(path, &buf, NULL, &e))
+		return NULL;
+	return buf;
+}
+
+static bool exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static bool exists(const char *fmt, ...)
+{
+	char path[1024];
+	struct stat st;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return stat(path, &st) == 0;
+}
+
+/*
+ * Fake configfs operations.  Real configfs makes a group's attributes and
+ * default directories on mkdir and drops them on rmdir; emulate that.
+ * Fault injection: a path ending in fail_suffix fails with fail_errno.
+ */
+static const char *fail_suffix;
+static int fail_errno;
+
+static bool injected(const char *path)
+{
+	size_t n = strlen(path), m;
+
+	if (!fail_suffix)
+		return false;
+	m = strlen(fail_suffix);
+	if (n < m || strcmp(path + n - m, fail_suffix))
+		return false;
+	errno = fail_errno;
+	return true;
+}
+
+static const char *parent_name(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/'), *prev;
+
+	for (prev = slash - 1; prev > path && *prev != '/'; prev--)
+		;
+	snprintf(buf, size, "%.*s", (int)(slash - prev - 1), prev + 1);
+	return buf;
+}
+
+static int fake_mkdir(const char *path)
+{
+	char parent[256];
+
+	if (injected(path))
+		return -1;
+	if (mkdir(path, 0755))
+		return -1;
+	parent_name(path, parent, sizeof(parent));
+	if (!strcmp(parent, "tasks")) {
+		write_at("bound\n", "%s/state", path);
+	} else if (!strcmp(parent, "ranges")) {
+		write_at("0\n", "%s/pid", path);
+		write_at("0x0\n", "%s/start", path);
+		write_at("0x0\n", "%s/end", path);
+		write_at("0\n", "%s/enable", path);
+		write_at("disabled\n", "%s/state", path);
+	} else {
+		write_at("default\n", "%s/policy", path);
+		write_at("0\n", "%s/move", path);
+		write_at("", "%s/tasks/.keep", path);
+		write_at("", "%s/ranges/.keep", path);
+	}
+	return 0;
+}
+
+static int rm_cb(const char *p, const struct stat *st, int flag,
+		 struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static int count_entries(const char *dir)
+{
+	struct dirent *de;
+	int n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int fake_rmdir(const char *path)
+{
+	char sub[1024];
+
+	if (injected(path))
+		return -1;
+	snprintf(sub, sizeof(sub), "%s/tasks", path);
+	if (exists("%s", sub)) {
+		/* A group: only when it has no bindings (ENOTEMPTY). */
+		int n = count_entries(sub);
+
+		snprintf(sub, sizeof(sub), "%s/ranges", path);
+		if (n + count_entries(sub)) {
+			errno = ENOTEMPTY;
+			return -1;
+		}
+	}
+	return nftw(path, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static int fake_write(const char *path, const char *value)
+{
+	char state[1024];
+	struct nc_err e;
+	FILE *f;
+
+	if (injected(path))
+		return -1;
+	if (!exists("%s", path)) {
+		errno = ENOENT;	/* configfs has a fixed set of attributes */
+		return -1;
+	}
+	if (write_file(path, value, &e))
+		return -1;
+	if (strlen(path) > 7 && !strcmp(path + strlen(path) - 7, "/enable")) {
+		snprintf(state, sizeof(state), "%.*s/state",
+			 (int)(strlen(path) - 7), path);
+		f = fopen(state, "w");
+		if (f) {
+			fputs(value[0] == '1' ? "bound\n" : "disabled\n", f);
+			fclose(f);
+		}
+	}
+	return 0;
+}
+
+static const struct cfgfs_ops fake_ops = {
+	.mkdir = fake_mkdir,
+	.rmdir = fake_rmdir,
+	.write = fake_write,
+};
+
+static int mkdir_at(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* mkdir in the fake configfs, as the kernel would do it. */
+static int mkdir_at(const char *fmt, ...)
+{
+	char path[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return fake_mkdir(path);
+}
+
+static void fx_init(struct fixture *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	snprintf(fx->root, sizeof(fx->root), "/tmp/numacfg-test-XXXXXX");
+	if (!mkdtemp(fx->root)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	snprintf(fx->proc, sizeof(fx->proc), "%s/proc", fx->root);
+	snprintf(fx->sys, sizeof(fx->sys), "%s/sys", fx->root);
+	snprintf(fx->cfg, sizeof(fx->cfg), "%s/config/numapol", fx->root);
+	mkdir(fx->proc, 0755);
+	write_at("0-3\n", "%s/devices/system/node/has_memory", fx->sys);
+	write_at("", "%s/.keep", fx->cfg);
+	fx->ctx.proc_root = fx->proc;
+	fx->ctx.sys_root = fx->sys;
+	fx->ctx.cfgfs_root = fx->cfg;
+	fx->ctx.ops = &fake_ops;
+	fail_suffix = NULL;
+}
+
+static void fx_fini(struct fixture *fx)
+{
+	nftw(fx->root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	fail_suffix = NULL;
+}
+
+struct fake_proc {
+	pid_t pid;
+	const char *comm, *exe;
+	const char *argv[4];
+	unsigned int uid;
+	const char *cgroup;
+	unsigned long flags;	/* PF_* in stat */
+	char state;
+	const char *mems;
+};
+
+static void add_proc(struct fixture *fx, const struct fake_proc *p)
+{
+	char buf[2048], link[1024];
+	size_t n = 0;
+	int i;
+	FILE *f;
+
+	snprintf(buf, sizeof(buf),
+		 "Name:\t%s\nState:\t%c (x)\nUid:\t%u\t%u\t%u\t%u\nMems_allowed_list:\t%s\n",
+		 p->comm, p->state ? p->state : 'S', p->uid, p->uid, p->uid,
+		 p->uid, p->mems ? p->mems : "0-3");
+	write_at(buf, "%s/%d/status", fx->proc, p->pid);
+	snprintf(buf, sizeof(buf), "%s\n", p->comm);
+	write_at(buf, "%s/%d/comm", fx->proc, p->pid);
+	snprintf(buf, sizeof(buf), "%d (%s) %c 1 1 1 0 -1 %lu 0 0\n", p->pid,
+		 p->comm, p->state ? p->state : 'S', p->flags);
+	write_at(buf, "%s/%d/stat", fx->proc, p->pid);
+	snprintf(buf, sizeof(buf), "0::%s\n", p->cgroup ? p->cgroup : "/");
+	write_at(buf, "%s/%d/cgroup", fx->proc, p->pid);
+	write_at("default\n", "%s/%d/numa_policy", fx->proc, p->pid);
+	write_at("", "%s/%d/numa_maps", fx->proc, p->pid);
+	write_at("", "%s/%d/maps", fx->proc, p->pid);
+	/* cmdline: NUL separated. */
+	snprintf(buf, sizeof(buf), "%s/%d/cmdline", fx->proc, p->pid);
+	f = fopen(buf, "w");
+	for (i = 0; f && i < 4 && p->argv[i]; i++) {
+		fwrite(p->argv[i], 1, strlen(p->argv[i]) + 1, f);
+		n++;
+	}
+	if (f)
+		fclose(f);
+	if (p->exe) {
+		snprintf(link, sizeof(link), "%s/%d/exe", fx->proc, p->pid);
+		unlink(link);
+		if (symlink(p->exe, link))
+			printf("# symlink: %s\n", strerror(errno));
+	}
+}
+
+/* Three user processes, a kernel thread and a zombie. */
+static void add_standard_procs(struct fixture *fx)
+{
+	static const struct fake_proc procs[] = {
+		{ 100, "mingetty", "/sbin/mingetty", { "/sbin/mingetty",
+		  "tty1" }, 0, "/system.slice/getty.service", 0, 0, NULL },
+		{ 101, "mingetty", "/sbin/mingetty", { "/sbin/mingetty",
+		  "tty2" }, 0, "/system.slice/getty.service", 0, 0, NULL },
+		{ 200, "postgres", "/usr/lib/postgresql/bin/postgres",
+		  { "postgres", "-D", "/var/lib/pg" }, 105,
+		  "/system.slice/postgresql.service", 0, 0, "1-2" },
+		{ 300, "kworker/0:1", NULL, { NULL }, 0, "/", 0x00200000,
+		  0, NULL },
+		{ 400, "mingetty", NULL, { NULL }, 0, "/", 0, 'Z', NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(procs) / sizeof(procs[0]); i++)
+		add_proc(fx, &procs[i]);
+	write_at("55d0c0000000-55d0c0010000 r--p 00000000 08:01 42   /sbin/mingetty\n"
+		 "55d0c0010000-55d0c0020000 r-xp 00010000 08:01 42   /sbin/mingetty\n"
+		 "55d0c0030000-55d0c0031000 rw-p 00030000 08:01 42   /sbin/mingetty\n"
+		 "55d0c1000000-55d0c1021000 rw-p 00000000 00:00 0    [heap]\n"
+		 "7f0000000000-7f0000100000 rw-p 00000000 00:00 0 \n"
+		 "7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0    [stack]\n",
+		 "%s/100/maps", fx->proc);
+	write_at("55d0c0000000 default file=/sbin/mingetty mapped=16 N0=16 kernelpagesize_kB=4\n"
+		 "55d0c0010000 default file=/sbin/mingetty mapped=16 N1=16 kernelpagesize_kB=4\n"
+		 "55d0c0030000 default file=/sbin/mingetty anon=1 dirty=1 N0=1 kernelpagesize_kB=4\n"
+		 "55d0c1000000 interleave:2-3 heap anon=33 dirty=33 N2=17 N3=16 kernelpagesize_kB=4\n"
+		 "7f0000000000 prefer (many):0-1 anon=256 dirty=256 N0=200 N1=56 kernelpagesize_kB=4\n"
+		 "7ffc00000000 default stack anon=5 dirty=5 N0=5 kernelpagesize_kB=4\n",
+		 "%s/100/numa_maps", fx->proc);
+	write_at("default\n", "%s/100/task/100/numa_policy", fx->proc);
+	write_at("mingetty\n", "%s/100/task/100/comm", fx->proc);
+	write_at("bind:1\n", "%s/100/task/102/numa_policy", fx->proc);
+	write_at("worker\n", "%s/100/task/102/comm", fx->proc);
+	write_at("55d0c1000000-55d0c1021000 rw-p 00000000 00:00 0    [heap]\n",
+		 "%s/200/maps", fx->proc);
+}
+
+static struct nodeset mem0_3(void)
+{
+	struct nodeset ns;
+
+	ns_clear(&ns);
+	ns_set(&ns, 0);
+	ns_set(&ns, 1);
+	ns_set(&ns, 2);
+	ns_set(&ns, 3);
+	return ns;
+}
+
+/* Load @text as a config, plan it against the fake configfs. */
+static int plan_text(struct fixture *fx, const char *text,
+		     enum plan_mode mode, struct plan *p, struct nc_err *e)
+{
+	struct nodeset mem = mem0_3();
+	struct state cur, des;
+	struct config cfg;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	if (config_load_string(text, "test.conf", &mem, &cfg, e))
+		return -1;
+	if (cfgfs_read_state(&fx->ctx, &cur, e)) {
+		config_free(&cfg);
+		return -1;
+	}
+	r = plan_desired(&fx->ctx, &cfg, &cur, mode, &des, e);
+	if (!r) {
+		plan_compute(&des, &cur, &mem, p);
+		state_free(&des);
+	}
+	state_free(&cur);
+	config_free(&cfg);
+	return r;
+}
+
+/* The plan printed to a string (caller frees). */
+static char *plan_string(const struct plan *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	plan_print(p, f);
+	fclose(f);
+	return buf;
+}
+
+/* Apply @text onto the fake configfs; returns the number of failures. */
+static int apply_text(struct fixture *fx, const char *text, char **out,
+		      char **err)
+{
+	size_t olen = 0, elen = 0;
+	struct nc_err e;
+	struct plan p;
+	FILE *fo, *fe;
+	int r;
+
+	if (plan_text(fx, text, PLAN_APPLY, &p, &e)) {
+		printf("# plan failed: %s\n", e.msg);
+		return -1;
+	}
+	fo = open_memstream(out, &olen);
+	fe = open_memstream(err, &elen);
+	r = plan_execute(&fx->ctx, &p, false, fo, fe);
+	fclose(fo);
+	fclose(fe);
+	plan_free(&p);
+	return r;
+}
+
+/* ---- node lists ------------------------------------------------------- */
+
+static void test_nodelist_kernel(struct tap *t)
+{
+	struct nodeset ns;
+	struct nc_err e;
+	char buf[256];
+
+	CHECK_INT(t, nodelist_parse("0,2-5\n", &ns, &e), 0);
+	CHECK_INT(t, ns_weight(&ns), 5);
+	CHECK(t, ns_test(&ns, 0) && !ns_test(&ns, 1) && ns_test(&ns, 5));
+	nodelist_format(&ns, buf, sizeof(buf));
+	CHECK_STR(t, buf, "0,2-5");
+	CHECK_INT(t, nodelist_parse("", &ns, &e), 0);
+	CHECK(t, ns_empty(&ns));
+	nodelist_format(&ns, buf, sizeof(buf));
+	CHECK_STR(t, buf, "");
+	CHECK_INT(t, nodelist_parse("1,3,5-6,7,1023", &ns, &e), 0);
+	nodelist_format(&ns, buf, sizeof(buf));
+	CHECK_STR(t, buf, "1,3,5-7,1023");
+	CHECK_INT(t, nodelist_parse("3-1", &ns, &e), -1);
+	CHECK_INT(t, nodelist_parse("a", &ns, &e), -1);
+	CHECK_INT(t, nodelist_parse("1,", &ns, &e), -1);
+	CHECK_INT(t, nodelist_parse("1024", &ns, &e), -1);
+}
+
+static void test_nodelist_numactl(struct tap *t)
+{
+	struct nodeset allowed, out;
+	struct nc_err e;
+	char buf[256];
+
+	nodelist_parse("1-3,6", &allowed, &e);
+	CHECK_INT(t, nodelist_parse_numactl("all", &allowed, true, &out, &e),
+		  0);
+	nodelist_format(&out, buf, sizeof(buf));
+	CHECK_STR(t, buf, "1-3,6");
+	CHECK_INT(t, nodelist_parse_numactl("!2", &allowed, true, &out, &e),
+		  0);
+	nodelist_format(&out, buf, sizeof(buf));
+	CHECK_STR(t, buf, "1,3,6");
+	CHECK_INT(t, nodelist_parse_numactl("+0-1", &allowed, true, &out, &e),
+		  0);
+	nodelist_format(&out, buf, sizeof(buf));
+	CHECK_STR(t, buf, "1-2");
+	CHECK_INT(t, nodelist_parse_numactl("+3", &allowed, true, &out, &e),
+		  0);
+	nodelist_format(&out, buf, sizeof(buf));
+	CHECK_STR(t, buf, "6");
+	CHECK_INT(t, nodelist_parse_numactl("!+0", &allowed, true, &out, &e),
+		  0);
+	nodelist_format(&out, buf, sizeof(buf));
+	CHECK_STR(t, buf, "2-3,6");
+	CHECK_INT(t, nodelist_parse_numactl("{2,3}", &allowed, true, &out,
+					    &e), 0);
+	nodelist_format(&out, buf, sizeof(buf));
+	CHECK_STR(t, buf, "2-3");
+	CHECK_INT(t, nodelist_parse_numactl("+4", &allowed, true, &out, &e),
+		  -1);
+	CHECK_CONTAINS(t, e.msg, "out of range");
+	CHECK_INT(t, nodelist_parse_numactl("0-1", &allowed, true, &out, &e),
+		  -1);
+	CHECK_STR(t, e.msg, "node 0 is not allowed (allowed: 1-3,6)");
+	/* Unchecked: nodes outside the mask are kept as given. */
+	CHECK_INT(t, nodelist_parse_numactl("0-1", &allowed, false, &out, &e),
+		  0);
+	nodelist_format(&out, buf, sizeof(buf));
+	CHECK_STR(t, buf, "0-1");
+	CHECK_INT(t, nodelist_parse_numactl("", &allowed, true, &out, &e), -1);
+	CHECK_INT(t, nodelist_parse_numactl("!", &allowed, true, &out, &e),
+		  -1);
+}
+
+static void test_nodes_from_proc(struct tap *t)
+{
+	struct fixture fx;
+	struct nodeset ns;
+	struct nc_err e;
+	char buf[64];
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, nodes_has_memory(&fx.ctx, &ns, &e), 0);
+	nodelist_format(&ns, buf, sizeof(buf));
+	CHECK_STR(t, buf, "0-3");
+	CHECK_INT(t, nodes_allowed_pid(&fx.ctx, 200, &ns, &e), 0);
+	nodelist_format(&ns, buf, sizeof(buf));
+	CHECK_STR(t, buf, "1-2");
+	CHECK_INT(t, nodes_allowed_pid(&fx.ctx, 999, &ns, &e), -1);
+	CHECK_CONTAINS(t, e.msg, "process 999");
+	fx_fini(&fx);
+}
+
+/* ---- policies ----------------------------------------------------------- */
+
+static void test_policy_normalize(struct tap *t)
+{
+	static const char *const cases[][2] = {
+		{ "default", "default" },
+		{ "DEFAULT\n", "default" },
+		{ "local", "local" },
+		{ "prefer=1", "prefer:1" },
+		{ "prefer:1", "prefer:1" },
+		{ "preferred=2", "prefer:2" },
+		{ "Preferred:3", "prefer:3" },
+		{ "interleave={2,3}", "interleave:2-3" },
+		{ "interleave=2,3", "interleave:2-3" },
+		{ "interleave:2-3\n", "interleave:2-3" },
+		{ "bind=0,2-3", "bind:0,2-3" },
+		{ "bind:0,2-3", "bind:0,2-3" },
+		{ "bind=static:0-3", "bind=static:0-3" },
+		{ "bind=relative:0-1", "bind=relative:0-1" },
+		{ "bind=static|balancing:0-1", "bind=static|balancing:0-1" },
+		{ "bind=balancing|static:0-1", "bind=static|balancing:0-1" },
+		{ "bind=balancing:0-1", "bind=balancing:0-1" },
+		{ "prefer (many):0-1", "prefer (many):0-1" },
+		{ "preferred-many=0,1", "prefer (many):0-1" },
+		{ "preferred_many:0-1", "prefer (many):0-1" },
+		{ "weighted interleave:0-3", "weighted interleave:0-3" },
+		{ "weighted-interleave=all", "weighted interleave:0-3" },
+		{ "weighted_interleave:0-3", "weighted interleave:0-3" },
+		{ "interleave:all", "interleave:0-3" },
+		{ "interleave:!0", "interleave:1-3" },
+		{ "interleave:+1-2", "interleave:1-2" },
+		{ "BIND=STATIC:1", "bind=static:1" },
+	};
+	struct nodeset mem = mem0_3();
+	char out[NC_POLICY_MAX];
+	struct nc_err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		out[0] = '\0';
+		if (policy_normalize(cases[i][0], &mem, &mem, out, sizeof(out),
+				     &e))
+			printf("# '%s': %s\n", cases[i][0], e.msg);
+		CHECK_STR(t, out, cases[i][1]);
+	}
+}
+
+static void test_policy_reject(struct tap *t)
+{
+	static const char *const cases[][2] = {
+		{ "bind=3/normal", "per-zone" },
+		{ "prefer:1-2", "exactly one node" },
+		{ "default:1", "takes no nodes" },
+		{ "local=static", "takes no nodes" },
+		{ "bind=static|relative:1", "exclude each other" },
+		{ "interleave=balancing:1", "balancing only" },
+		{ "bogus:1", "unknown mode" },
+		{ "bind:", "empty node list" },
+		{ "bind", "empty node list" },
+		{ "bind:7", "node 7 is not allowed" },
+		{ "bind=static:7", "not a memory node" },
+		{ "bind=fast:1", "" },
+		{ "bind:1 2", "" },
+		{ "interleave:!all", "" },
+	};
+	struct nodeset mem = mem0_3();
+	char out[NC_POLICY_MAX];
+	struct nc_err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r = policy_normalize(cases[i][0], &mem, &mem, out,
+					 sizeof(out), &e);
+
+		if (r != -1)
+			printf("# '%s' was accepted as '%s'\n", cases[i][0],
+			       out);
+		CHECK_INT(t, r, -1);
+		if (r == -1)
+			CHECK_CONTAINS(t, e.msg, cases[i][1]);
+	}
+	/* Relative nodes are indexes: not checked against memory nodes. */
+	CHECK_INT(t, policy_normalize("bind=relative:7", &mem, &mem, out,
+				      sizeof(out), &e), 0);
+}
+
+static void test_policy_same(struct tap *t)
+{
+	struct nodeset allowed;
+	struct nc_err e;
+
+	nodelist_parse("2-3", &allowed, &e);
+	CHECK(t, policy_same("interleave:2-3", "interleave:2-3", &allowed));
+	CHECK(t, !policy_same("interleave:2-3", "interleave:2", &allowed));
+	CHECK(t, !policy_same("bind:2", "prefer:2", &allowed));
+	/* The kernel may print relative nodes contextualized... */
+	CHECK(t, policy_same("bind=relative:0-1", "bind=relative:2-3",
+			     &allowed));
+	CHECK(t, policy_same("bind=relative:0-1", "bind=relative:0-1",
+			     &allowed));
+	/* ... or static nodes intersected with what is allowed. */
+	CHECK(t, policy_same("bind=static:1-3", "bind=static:2-3", &allowed));
+	CHECK(t, !policy_same("bind=static:1-3", "bind:2-3", &allowed));
+	CHECK(t, policy_same("prefer (many):2-3", "prefer (many):2-3\n",
+			     &allowed));
+}
+
+/* ---- configuration files --------------------------------------------- */
+
+static const char spec_example[] =
+	"version = 1;\n"
+	"groups = (\n"
+	"  { name = \"fast\"; policy = \"prefer=1\";\n"
+	"    tasks = ( { pid = 12024; }, { comm = \"mingetty\"; } ); },\n"
+	"  { name = \"heap-il\"; policy = \"interleave:2-3\"; move = true;\n"
+	"    ranges = ( { pid = 12024; mapping = \"heap\"; } ); }\n"
+	");\n";
+
+static void test_config_example(struct tap *t)
+{
+	struct nodeset mem = mem0_3();
+	struct config cfg;
+	struct nc_err e;
+
+	if (config_load_string(spec_example, "ex.conf", &mem, &cfg, &e)) {
+		printf("# %s\n", e.msg);
+		CHECK(t, 0);
+		return;
+	}
+	CHECK_INT(t, cfg.ngroups, 2);
+	CHECK_STR(t, cfg.groups[0].name, "fast");
+	CHECK_STR(t, cfg.groups[0].policy, "prefer:1");
+	CHECK(t, !cfg.groups[0].move);
+	CHECK_INT(t, cfg.groups[0].ntasks, 2);
+	CHECK(t, cfg.groups[0].tasks[0].has_pid);
+	CHECK_INT(t, cfg.groups[0].tasks[0].pid, 12024);
+	CHECK_INT(t, cfg.groups[0].tasks[0].line, 4);
+	CHECK_STR(t, cfg.groups[0].tasks[1].comm, "mingetty");
+	CHECK_STR(t, cfg.groups[1].policy, "interleave:2-3");
+	CHECK(t, cfg.groups[1].move);
+	CHECK_INT(t, cfg.groups[1].nranges, 1);
+	CHECK_STR(t, cfg.groups[1].ranges[0].mapping, "heap");
+	CHECK(t, cfg.groups[1].ranges[0].enable);
+	config_free(&cfg);
+}
+
+static void test_config_errors(struct tap *t)
+{
+	static const char *const cases[][2] = {
+		{ "version = 2;\n", "bad.conf:1: unsupported version" },
+		{ "version = 1;\ngroups = (\n  { name = \"a\";\n    polcy = \"bind:1\"; }\n);\n",
+		  "bad.conf:4: unknown setting 'polcy' in a group" },
+		{ "groups = (\n  { name = \"a\"; policy = \"bind:9\"; }\n);\n",
+		  "bad.conf:2: invalid policy 'bind:9': node 9 is not allowed" },
+		{ "groups = (\n { name = \"a\"; },\n { name = \"a\"; }\n);\n",
+		  "bad.conf:3: duplicate group 'a' (first at line 2)" },
+		{ "groups = (\n { policy = \"local\"; }\n);\n",
+		  "bad.conf:2: group needs a 'name'" },
+		{ "groups = (\n { name = \"a/b\"; }\n);\n",
+		  "bad.conf:2: invalid group name 'a/b'" },
+		{ "groups = (\n { name = \"a\";\n   tasks = ( { } ); }\n);\n",
+		  "bad.conf:3: selector needs at least one of" },
+		{ "groups = (\n { name = \"a\";\n   tasks = (\n     { cmdline = \"([\"; } ); }\n);\n",
+		  "bad.conf:4: invalid cmdline regex" },
+		{ "groups = (\n { name = \"a\";\n   tasks = ( { pid = -3; } ); }\n);\n",
+		  "bad.conf:3: invalid pid -3" },
+		{ "groups = (\n { name = \"a\";\n   ranges = ( { pid = 3; } ); }\n);\n",
+		  "bad.conf:3: range needs 'mapping'" },
+		{ "groups = (\n { name = \"a\";\n   ranges = ( { pid = 3;\n      mapping = \"hep\"; } ); }\n);\n",
+		  "bad.conf:4: invalid mapping 'hep'" },
+		{ "groups = (\n { name = \"a\";\n   ranges = ( { pid = 3; mapping = \"0x1001-0x2000\"; } ); }\n);\n",
+		  "bad.conf:3: invalid mapping '0x1001-0x2000': addresses must be page aligned" },
+		{ "groups = (\n { name = \"a\"; move = \"yes\"; }\n);\n",
+		  "bad.conf:2: 'move' must be true or false" },
+		{ "groups = (\n { name = \"a\";\n   tasks = ( { uid = \"no-such-user-xyz\"; } ); }\n);\n",
+		  "bad.conf:3: unknown user 'no-such-user-xyz'" },
+		{ "groups = (\n { name = \"a\";\n   policy = ; }\n);\n",
+		  "bad.conf:3: syntax error" },
+		{ "groups = { name = \"a\"; };\n",
+		  "bad.conf:1: 'groups' must be a list" },
+		{ "grups = ();\n",
+		  "bad.conf:1: unknown setting 'grups' in the top level" },
+		{ "groups = (\n { name = \"a\";\n   tasks = ( { cgroup = \"system.slice\"; } ); }\n);\n",
+		  "bad.conf:3: 'cgroup' must be an absolute cgroup path" },
+	};
+	struct nodeset mem = mem0_3();
+	struct config cfg;
+	struct nc_err e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r = config_load_string(cases[i][0], "bad.conf", &mem,
+					   &cfg, &e);
+
+		if (r != -1)
+			printf("# accepted: %s", cases[i][0]);
+		CHECK_INT(t, r, -1);
+		if (r == -1)
+			CHECK_CONTAINS(t, e.msg, cases[i][1]);
+		else
+			config_free(&cfg);
+	}
+}
+
+static void test_config_file(struct tap *t)
+{
+	struct nodeset mem = mem0_3();
+	struct fixture fx;
+	struct config cfg;
+	struct nc_err e;
+	char path[512];
+
+	fx_init(&fx);
+	snprintf(path, sizeof(path), "%s/x.conf", fx.root);
+	write_at("version = 1;\n\ngroups = (\n  { name = \"g\"; policy = \"bind=0,9\"; }\n);\n",
+		 "%s", path);
+	CHECK_INT(t, config_load_file(path, &mem, &cfg, &e), -1);
+	CHECK_CONTAINS(t, e.msg, path);
+	CHECK_CONTAINS(t, e.msg, ".conf:4: invalid policy");
+	snprintf(path, sizeof(path), "%s/missing.conf", fx.root);
+	CHECK_INT(t, config_load_file(path, &mem, &cfg, &e), -1);
+	CHECK_CONTAINS(t, e.msg, "missing.conf");
+	CHECK_CONTAINS(t, e.msg, "No such file");
+	fx_fini(&fx);
+}
+
+/* ---- selectors ------------------------------------------------------ */
+
+static int scan_text(struct fixture *fx, const char *sel_text, char *buf,
+		     size_t size)
+{
+	struct nodeset mem = mem0_3();
+	struct config cfg;
+	struct nc_err e;
+	size_t n, i, len = 0;
+	char *text;
+	pid_t *pids;
+
+	text = xasprintf("groups = ( { name = \"g\"; tasks = ( { %s } ); } );",
+			 sel_text);
+	buf[0] = '\0';
+	if (config_load_string(text, "sel.conf", &mem, &cfg, &e)) {
+		printf("# %s\n", e.msg);
+		free(text);
+		return -1;
+	}
+	free(text);
+	if (select_scan(&fx->ctx, &cfg.groups[0].tasks[0], &pids, &n, &e)) {
+		config_free(&cfg);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		len += snprintf(buf + len, size - len, "%s%d", i ? "," : "",
+				pids[i]);
+	free(pids);
+	config_free(&cfg);
+	return 0;
+}
+
+static void test_selectors(struct tap *t)
+{
+	static const char *const cases[][2] = {
+		{ "comm = \"mingetty\";", "100,101" },
+		{ "comm = \"postgres\";", "200" },
+		{ "comm = \"kworker/0:1\";", "" },	/* kernel thread */
+		{ "exe = \"/sbin/mingetty\";", "100,101" },
+		{ "exe = \"/sbin\";", "" },
+		{ "cmdline = \"tty2$\";", "101" },
+		{ "cmdline = \"^postgres -D\";", "200" },
+		{ "cmdline = \"mingetty tty[12]\";", "100,101" },
+		{ "uid = 105;", "200" },
+		{ "uid = 0;", "100,101" },
+		{ "uid = \"root\";", "100,101" },
+		{ "cgroup = \"/system.slice\";", "100,101,200" },
+		{ "cgroup = \"/system.slice/getty.service\";", "100,101" },
+		{ "cgroup = \"/system.slice/getty\";", "" },
+		{ "cgroup = \"/\";", "100,101,200" },
+		{ "pid = 101;", "101" },
+		{ "pid = 101; comm = \"postgres\";", "" },
+		{ "pid = 300;", "" },			/* kernel thread */
+		{ "pid = 400;", "" },			/* zombie */
+		{ "pid = 999;", "" },
+		{ "comm = \"mingetty\"; cmdline = \"tty1\";", "100" },
+	};
+	struct fixture fx;
+	char buf[256];
+	size_t i;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(t, scan_text(&fx, cases[i][0], buf, sizeof(buf)), 0);
+		if (strcmp(buf, cases[i][1]))
+			printf("# selector { %s }\n", cases[i][0]);
+		CHECK_STR(t, buf, cases[i][1]);
+	}
+	fx_fini(&fx);
+}
+
+/* ---- /proc parsing ---------------------------------------------------- */
+
+static void test_numa_maps_parse(struct tap *t)
+{
+	struct nm_vma v;
+	uint64_t counts[NC_MAX_NODES] = { 0 };
+
+	CHECK_INT(t, numa_maps_parse_line("7f0000000000 prefer (many):0-1 anon=256 dirty=256 N0=200 N1=56 kernelpagesize_kB=4",
+					  &v), 0);
+	CHECK_INT(t, v.start, 0x7f0000000000ULL);
+	CHECK_STR(t, v.policy, "prefer (many):0-1");
+	CHECK_INT(t, v.nnp, 2);
+	numa_maps_sum(&v, 1, 0, UINT64_MAX, counts);
+	CHECK_INT(t, counts[0], 200);
+	CHECK_INT(t, counts[1], 56);
+	free(v.policy);
+	free(v.np);
+	CHECK_INT(t, numa_maps_parse_line("1000 weighted interleave:0-3 file=/a\\040b N3=7", &v), 0);
+	CHECK_STR(t, v.policy, "weighted interleave:0-3");
+	CHECK_INT(t, v.nnp, 1);
+	CHECK_INT(t, v.nnp ? v.np[0].node : -1, 3);
+	free(v.policy);
+	free(v.np);
+	CHECK_INT(t, numa_maps_parse_line("garbage", &v), -1);
+}
+
+static void test_mapping_resolve(struct tap *t)
+{
+	struct mapping_spec ms;
+	struct addr_range *r;
+	struct fixture fx;
+	struct nc_err e;
+	size_t n;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, mapping_parse("heap", &ms, &e), 0);
+	CHECK_INT(t, mapping_resolve(&fx.ctx, 100, &ms, &r, &n, &e), 0);
+	CHECK_INT(t, n, 1);
+	if (n == 1) {
+		CHECK_INT(t, r[0].start, 0x55d0c1000000ULL);
+		CHECK_INT(t, r[0].end, 0x55d0c1021000ULL);
+	}
+	free(r);
+	CHECK_INT(t, mapping_parse("stack", &ms, &e), 0);
+	CHECK_INT(t, mapping_resolve(&fx.ctx, 100, &ms, &r, &n, &e), 0);
+	CHECK_INT(t, n == 1 ? r[0].start : 0, 0x7ffc00000000ULL);
+	free(r);
+	CHECK_INT(t, mapping_resolve(&fx.ctx, 200, &ms, &r, &n, &e), -1);
+	CHECK_STR(t, e.msg, "process 200 has no [stack] mapping");
+	/* A file's contiguous VMAs form one range, a gap starts another. */
+	CHECK_INT(t, mapping_parse("file:/sbin/mingetty", &ms, &e), 0);
+	CHECK_INT(t, mapping_resolve(&fx.ctx, 100, &ms, &r, &n, &e), 0);
+	CHECK_INT(t, n, 2);
+	if (n == 2) {
+		CHECK_INT(t, r[0].start, 0x55d0c0000000ULL);
+		CHECK_INT(t, r[0].end, 0x55d0c0020000ULL);
+		CHECK_INT(t, r[1].start, 0x55d0c0030000ULL);
+	}
+	free(r);
+	mapping_spec_free(&ms);
+	CHECK_INT(t, mapping_parse("0x7f0000000000", &ms, &e), 0);
+	CHECK_INT(t, mapping_resolve(&fx.ctx, 100, &ms, &r, &n, &e), 0);
+	CHECK_INT(t, n == 1 ? r[0].end : 0, 0x7f0000100000ULL);
+	free(r);
+	CHECK_INT(t, mapping_parse("7f0000001000", &ms, &e), 0);
+	CHECK_INT(t, mapping_resolve(&fx.ctx, 100, &ms, &r, &n, &e), -1);
+	CHECK_CONTAINS(t, e.msg, "no mapping starting at 0x7f0000001000");
+	CHECK_INT(t, mapping_parse("0x2000-0x1000", &ms, &e), -1);
+	CHECK_INT(t, mapping_parse("file:rel/path", &ms, &e), -1);
+	CHECK_INT(t, mapping_resolve(&fx.ctx, 999, &(struct mapping_spec){
+		.kind = MAP_HEAP }, &r, &n, &e), -1);
+	CHECK_CONTAINS(t, e.msg, "process 999");
+	fx_fini(&fx);
+}
+
+static void test_get_set(struct tap *t)
+{
+	struct fixture fx;
+	struct nc_err e;
+	char *s = NULL, *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	/* The policy is normalized against the target's cpuset (1-2). */
+	CHECK_INT(t, op_set_task(&fx.ctx, 200, "interleave={1,2}", &e), 0);
+	s = slurp("%s/200/numa_policy", fx.proc);
+	CHECK_STR(t, s, "interleave:1-2\n");
+	free(s);
+	CHECK_INT(t, op_set_task(&fx.ctx, 200, "interleave:all", &e), 0);
+	s = slurp("%s/200/numa_policy", fx.proc);
+	CHECK_STR(t, s, "interleave:1-2\n");
+	free(s);
+	CHECK_INT(t, op_set_task(&fx.ctx, 200, "bind:0", &e), -1);
+	CHECK_CONTAINS(t, e.msg, "node 0 is not allowed (allowed: 1-2)");
+	CHECK_INT(t, op_set_task(&fx.ctx, 999, "local", &e), -1);
+	CHECK_CONTAINS(t, e.msg, "process 999");
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, op_get(&fx.ctx, 200, false, f, &e), 0);
+	CHECK_INT(t, op_get(&fx.ctx, 100, true, f, &e), 0);
+	fclose(f);
+	CHECK_CONTAINS(t, buf, "interleave:1-2\n");
+	CHECK_CONTAINS(t, buf, "102 worker");
+	CHECK_CONTAINS(t, buf, "bind:1");
+	free(buf);
+	fx_fini(&fx);
+}
+
+static void test_set_mapping_text(struct tap *t)
+{
+	struct fixture fx;
+	struct nc_err e;
+	char *text = NULL;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, op_build_set_mapping(&fx.ctx, 100, "heap", "bind=1",
+					  true, &text, &e), 0);
+	CHECK_STR(t, text, "0x55d0c1000000-0x55d0c1021000 bind:1 move\n");
+	free(text);
+	CHECK_INT(t, op_build_set_mapping(&fx.ctx, 100, "file:/sbin/mingetty",
+					  "preferred-many:0-1", false, &text,
+					  &e), 0);
+	CHECK_STR(t, text, "0x55d0c0000000-0x55d0c0020000 preferred-many:0-1\n"
+		  "0x55d0c0030000-0x55d0c0031000 preferred-many:0-1\n");
+	free(text);
+	CHECK_INT(t, op_build_set_mapping(&fx.ctx, 100, "7f0000000000",
+					  "local", false, &text, &e), 0);
+	CHECK_STR(t, text, "0x7f0000000000 local\n");
+	free(text);
+	CHECK_INT(t, op_set_mapping(&fx.ctx, 100, "stack", "interleave:all",
+				    false, &e), 0);
+	text = slurp("%s/100/numa_maps", fx.proc);
+	CHECK_STR(t, text, "0x7ffc00000000-0x7ffc00021000 interleave:0-3\n");
+	free(text);
+	CHECK_INT(t, op_build_set_mapping(&fx.ctx, 200, "stack", "local",
+					  false, &text, &e), -1);
+	CHECK_STR(t, e.msg, "process 200 has no [stack] mapping");
+	fx_fini(&fx);
+}
+
+static void test_migrate_text(struct tap *t)
+{
+	struct fixture fx;
+	struct nc_err e;
+	char *text = NULL;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	/* Without --mapping: every VMA with pages on the source nodes. */
+	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "0", "2-3", NULL, 0,
+				      &text, &e), 0);
+	CHECK_STR(t, text, "0x55d0c0000000 N0>2-3\n0x55d0c0030000 N0>2-3\n"
+		  "0x7f0000000000 N0>2-3\n0x7ffc00000000 N0>2-3\n");
+	free(text);
+	/* --pages is spread over the VMAs in order. */
+	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "0", "3", NULL, 100,
+				      &text, &e), 0);
+	CHECK_STR(t, text, "0x55d0c0000000 N0(16)>3\n0x55d0c0030000 N0(1)>3\n"
+		  "0x7f0000000000 N0(83)>3\n");
+	free(text);
+	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "2-3", "!2,3", "heap",
+				      1000, &text, &e), 0);
+	CHECK_STR(t, text, "0x55d0c1000000-0x55d0c1021000 N2-3(1000)>0-1\n");
+	free(text);
+	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "3", "0", "stack", 0,
+				      &text, &e), 0);
+	CHECK_STR(t, text, "0x7ffc00000000-0x7ffc00021000 N3>0\n");
+	free(text);
+	/* No pages on node 3 outside the heap and nothing to do. */
+	CHECK_INT(t, op_build_migrate(&fx.ctx, 200, "0", "1", NULL, 0, &text,
+				      &e), 0);
+	CHECK(t, text == NULL);
+	CHECK_INT(t, op_build_migrate(&fx.ctx, 200, "0", "3", NULL, 0, &text,
+				      &e), -1);
+	CHECK_CONTAINS(t, e.msg, "--to 3: node 3 is not allowed");
+	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "9", "1", NULL, 0, &text,
+				      &e), -1);
+	CHECK_CONTAINS(t, e.msg, "--from 9");
+	fx_fini(&fx);
+}
+
+/* ---- planning against a fake configfs ------------------------------------ */
+
+static const char plan_conf[] =
+	"version = 1;\n"
+	"groups = (\n"
+	"  { name = \"fast\"; policy = \"prefer=1\";\n"
+	"    tasks = ( { pid = 200; }, { comm = \"mingetty\"; } ); },\n"
+	"  { name = \"heap-il\"; policy = \"interleave={2,3}\"; move = true;\n"
+	"    ranges = ( { pid = 100; mapping = \"heap\"; },\n"
+	"               { pid = 100; mapping = \"file:/sbin/mingetty\"; enable = false; } ); }\n"
+	");\n";
+
+static void test_plan_fresh(struct tap *t)
+{
+	struct fixture fx;
+	struct nc_err e;
+	struct plan p;
+	char *s;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, plan_text(&fx, plan_conf, PLAN_APPLY, &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_STR(t, s,
+		  "+ group fast (policy prefer:1, move 0)\n"
+		  "+ group heap-il (policy interleave:2-3, move 1)\n"
+		  "+ task fast/tasks/100\n"
+		  "+ task fast/tasks/101\n"
+		  "+ task fast/tasks/200\n"
+		  "+ range heap-il/ranges/100-file-mingetty (pid 100 0x55d0c0000000-0x55d0c0020000, disabled)\n"
+		  "+ range heap-il/ranges/100-file-mingetty-1 (pid 100 0x55d0c0030000-0x55d0c0031000, disabled)\n"
+		  "+ range heap-il/ranges/100-heap (pid 100 0x55d0c1000000-0x55d0c1021000)\n");
+	free(s);
+	plan_free(&p);
+	fx_fini(&fx);
+}
+
+static void test_apply_then_replan(struct tap *t)
+{
+	char *out = NULL, *err = NULL, *s;
+	struct fixture fx;
+	struct nc_err e;
+	struct plan p;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 0);
+	CHECK_STR(t, err, "");
+	CHECK_CONTAINS(t, out, "+ task fast/tasks/200\n");
+	free(out);
+	free(err);
+	s = slurp("%s/fast/policy", fx.cfg);
+	CHECK_STR(t, s, "prefer:1\n");
+	free(s);
+	s = slurp("%s/heap-il/move", fx.cfg);
+	CHECK_STR(t, s, "1\n");
+	free(s);
+	CHECK(t, exists("%s/fast/tasks/101/state", fx.cfg));
+	s = slurp("%s/heap-il/ranges/100-heap/start", fx.cfg);
+	CHECK_STR(t, s, "0x55d0c1000000\n");
+	free(s);
+	s = slurp("%s/heap-il/ranges/100-heap/end", fx.cfg);
+	CHECK_STR(t, s, "0x55d0c1021000\n");
+	free(s);
+	s = slurp("%s/heap-il/ranges/100-heap/pid", fx.cfg);
+	CHECK_STR(t, s, "100\n");
+	free(s);
+	s = slurp("%s/heap-il/ranges/100-heap/enable", fx.cfg);
+	CHECK_STR(t, s, "1\n");
+	free(s);
+	s = slurp("%s/heap-il/ranges/100-file-mingetty/enable", fx.cfg);
+	CHECK_STR(t, s, "0\n");
+	free(s);
+	/* Idempotent: planning again gives nothing to do. */
+	CHECK_INT(t, plan_text(&fx, plan_conf, PLAN_APPLY, &p, &e), 0);
+	CHECK_INT(t, p.n, 0);
+	s = plan_string(&p);
+	CHECK_STR(t, s, "no changes\n");
+	free(s);
+	plan_free(&p);
+	fx_fini(&fx);
+}
+
+static void test_plan_changes(struct tap *t)
+{
+	static const char changed[] =
+		"version = 1;\n"
+		"groups = (\n"
+		"  { name = \"fast\"; policy = \"bind:0-1\";\n"
+		"    tasks = ( { comm = \"mingetty\"; } ); },\n"
+		"  { name = \"slow\"; policy = \"prefer:3\";\n"
+		"    tasks = ( { pid = 200; } ); }\n"
+		");\n";
+	char *out = NULL, *err = NULL, *s;
+	struct fixture fx;
+	struct nc_err e;
+	struct plan p;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 0);
+	free(out);
+	free(err);
+	CHECK_INT(t, plan_text(&fx, changed, PLAN_APPLY, &p, &e), 0);
+	s = plan_string(&p);
+	/* Removals first (so 200 is free for "slow"), group last. */
+	CHECK_STR(t, s,
+		  "- range heap-il/ranges/100-file-mingetty (pid 100 0x55d0c0000000-0x55d0c0020000)\n"
+		  "- range heap-il/ranges/100-file-mingetty-1 (pid 100 0x55d0c0030000-0x55d0c0031000)\n"
+		  "- range heap-il/ranges/100-heap (pid 100 0x55d0c1000000-0x55d0c1021000)\n"
+		  "- task fast/tasks/200\n"
+		  "+ group slow (policy prefer:3, move 0)\n"
+		  "~ group fast policy prefer:1 -> bind:0-1\n"
+		  "+ task slow/tasks/200\n"
+		  "- group heap-il\n");
+	free(s);
+	plan_free(&p);
+	CHECK_INT(t, apply_text(&fx, changed, &out, &err), 0);
+	CHECK_STR(t, err, "");
+	free(out);
+	free(err);
+	CHECK(t, !exists("%s/heap-il", fx.cfg));
+	CHECK(t, !exists("%s/fast/tasks/200", fx.cfg));
+	CHECK(t, exists("%s/slow/tasks/200", fx.cfg));
+	CHECK_INT(t, plan_text(&fx, changed, PLAN_APPLY, &p, &e), 0);
+	CHECK_INT(t, p.n, 0);
+	plan_free(&p);
+	fx_fini(&fx);
+}
+
+static void test_plan_range_update(struct tap *t)
+{
+	static const char conf[] =
+		"groups = ( { name = \"g\"; policy = \"bind:1\";\n"
+		"  ranges = ( { pid = 100; mapping = \"heap\"; } ); } );\n";
+	char *out = NULL, *err = NULL, *s;
+	struct fixture fx;
+	struct nc_err e;
+	struct plan p;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, apply_text(&fx, conf, &out, &err), 0);
+	free(out);
+	free(err);
+	/* The heap grew: the range follows it. */
+	write_at("55d0c1000000-55d0c1042000 rw-p 00000000 00:00 0    [heap]\n",
+		 "%s/100/maps", fx.proc);
+	CHECK_INT(t, plan_text(&fx, conf, PLAN_APPLY, &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_STR(t, s, "~ range g/ranges/100-heap (pid 100 0x55d0c1000000-0x55d0c1021000 enable 1 -> pid 100 0x55d0c1000000-0x55d0c1042000 enable 1)\n");
+	free(s);
+	CHECK_INT(t, apply_text(&fx, conf, &out, &err), 0);
+	CHECK_STR(t, err, "");
+	CHECK_CONTAINS(t, out, "~ range g/ranges/100-heap");
+	free(out);
+	free(err);
+	plan_free(&p);
+	s = slurp("%s/g/ranges/100-heap/end", fx.cfg);
+	CHECK_STR(t, s, "0x55d0c1042000\n");
+	free(s);
+	s = slurp("%s/g/ranges/100-heap/enable", fx.cfg);
+	CHECK_STR(t, s, "1\n");
+	free(s);
+	fx_fini(&fx);
+}
+
+static void test_plan_validation(struct tap *t)
+{
+	struct fixture fx;
+	struct nc_err e;
+	struct plan p;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, plan_text(&fx,
+		"groups = ( { name = \"a\";\n tasks = ( { pid = 999; } ); } );",
+		PLAN_APPLY, &p, &e), -1);
+	CHECK_STR(t, e.msg, "test.conf:2: process 999 not found");
+	CHECK_INT(t, plan_text(&fx,
+		"groups = ( { name = \"a\"; tasks = ( { pid = 100; } ); },\n"
+		"  { name = \"b\";\n tasks = ( { comm = \"mingetty\"; } ); } );",
+		PLAN_APPLY, &p, &e), -1);
+	CHECK_CONTAINS(t, e.msg, "test.conf:3: process 100 is already selected by group 'a' (line 1)");
+	CHECK_INT(t, plan_text(&fx,
+		"groups = ( { name = \"a\";\n ranges = ( { pid = 200; mapping = \"stack\"; } ); } );",
+		PLAN_APPLY, &p, &e), -1);
+	CHECK_STR(t, e.msg, "test.conf:2: process 200 has no [stack] mapping");
+	/* By comm, processes without the mapping are just skipped. */
+	CHECK_INT(t, plan_text(&fx,
+		"groups = ( { name = \"a\";\n ranges = ( { comm = \"postgres\"; mapping = \"stack\"; } ); } );",
+		PLAN_APPLY, &p, &e), 0);
+	CHECK_INT(t, p.n, 1);
+	plan_free(&p);
+	CHECK_INT(t, plan_text(&fx,
+		"groups = ( { name = \"a\";\n ranges = ( { comm = \"mingetty\"; mapping = \"heap\"; name = \"x\"; } ); } );",
+		PLAN_APPLY, &p, &e), -1);
+	CHECK_CONTAINS(t, e.msg, "test.conf:2: range name 'x' given but the selector matches several processes");
+	/* Nothing was changed by any of this. */
+	CHECK_INT(t, count_entries(fx.cfg), 0);
+	fx_fini(&fx);
+}
+
+static char *dump_string(struct fixture *fx)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct nc_err e;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (op_dump(&fx->ctx, f, &e))
+		printf("# dump: %s\n", e.msg);
+	fclose(f);
+	return buf;
+}
+
+static void test_dump_apply_idempotent(struct tap *t)
+{
+	char *out = NULL, *err = NULL, *dump, *dump2;
+	struct fixture fx;
+	struct nc_err e;
+	struct plan p;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 0);
+	free(out);
+	free(err);
+	/* A bound process exits: its binding stays, state "exited". */
+	write_at("exited\n", "%s/fast/tasks/101/state", fx.cfg);
+	nftw(fx.proc, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+	mkdir(fx.proc, 0755);
+	add_standard_procs(&fx);
+	{
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/101", fx.proc);
+		nftw(path, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+	}
+	/* A group name that needs quoting in the dump. */
+	CHECK_INT(t, mkdir_at("%s/we\"ird \\name", fx.cfg), 0);
+	dump = dump_string(&fx);
+	CHECK_CONTAINS(t, dump, "version = 1;");
+	CHECK_CONTAINS(t, dump, "{ pid = 101; },  # exited");
+	CHECK_CONTAINS(t, dump, "name = \"we\\\"ird \\\\name\";");
+	CHECK_CONTAINS(t, dump, "mapping = \"0x55d0c1000000-0x55d0c1021000\"; enable = true; }");
+	CHECK_INT(t, plan_text(&fx, dump ? dump : "", PLAN_APPLY, &p, &e), 0);
+	if (p.n) {
+		char *s = plan_string(&p);
+
+		printf("# dump:\n%s# plan:\n%s", dump, s);
+		free(s);
+	}
+	CHECK_INT(t, p.n, 0);
+	plan_free(&p);
+	/* Applying the dump to an empty tree recreates the same state. */
+	dump2 = NULL;
+	if (dump) {
+		add_standard_procs(&fx);	/* 101 is back */
+		nftw(fx.cfg, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+		mkdir(fx.cfg, 0755);
+		CHECK_INT(t, apply_text(&fx, dump, &out, &err), 0);
+		free(out);
+		free(err);
+		dump2 = dump_string(&fx);
+		CHECK_CONTAINS(t, dump2, "{ pid = 101; },\n");
+		CHECK_CONTAINS(t, dump2, "name = \"heap-il\";\n    policy = \"interleave:2-3\";\n    move = true;\n");
+		CHECK_CONTAINS(t, dump2, "{ name = \"100-heap\"; pid = 100; mapping = \"0x55d0c1000000-0x55d0c1021000\"; enable = true; }");
+		CHECK_INT(t, plan_text(&fx, dump2, PLAN_APPLY, &p, &e), 0);
+		CHECK_INT(t, p.n, 0);
+		plan_free(&p);
+	}
+	free(dump);
+	free(dump2);
+	fx_fini(&fx);
+}
+
+static void test_apply_failure_report(struct tap *t)
+{
+	char *out = NULL, *err = NULL;
+	struct fixture fx;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	fail_suffix = "/fast/tasks/101";
+	fail_errno = EPERM;
+	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 1);
+	CHECK_STR(t, out,
+		  "+ group fast (policy prefer:1, move 0)\n"
+		  "+ group heap-il (policy interleave:2-3, move 1)\n"
+		  "+ task fast/tasks/100\n");
+	CHECK_CONTAINS(t, err, "numacfg: action 4 of 8 failed: + task fast/tasks/101: mkdir ");
+	CHECK_CONTAINS(t, err, "Operation not permitted\n");
+	CHECK_CONTAINS(t, err, "numacfg: applied 3 of 8 actions; stopped, not applied:\n");
+	CHECK_CONTAINS(t, err, "numacfg:   + task fast/tasks/101\nnumacfg:   + task fast/tasks/200\n");
+	CHECK_CONTAINS(t, err, "numacfg:   + range heap-il/ranges/100-heap");
+	CHECK(t, exists("%s/fast/tasks/100", fx.cfg));
+	CHECK(t, !exists("%s/fast/tasks/200", fx.cfg));
+	CHECK(t, !exists("%s/heap-il/ranges/100-heap", fx.cfg));
+	free(out);
+	free(err);
+	/* A range whose enable write fails is not left half made. */
+	fail_suffix = "/100-heap/enable";
+	fail_errno = EACCES;
+	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 1);
+	CHECK_CONTAINS(t, err, "failed: + range heap-il/ranges/100-heap");
+	CHECK(t, !exists("%s/heap-il/ranges/100-heap", fx.cfg));
+	free(out);
+	free(err);
+	/* Neither is a group whose policy the kernel refuses. */
+	fail_suffix = "/slow/policy";
+	fail_errno = EINVAL;
+	CHECK_INT(t, apply_text(&fx, "groups = ( { name = \"slow\"; policy = \"bind:1\"; } );",
+				&out, &err), 1);
+	CHECK_CONTAINS(t, err, "failed: + group slow");
+	CHECK_CONTAINS(t, err, "Invalid argument");
+	CHECK(t, !exists("%s/slow", fx.cfg));
+	free(out);
+	free(err);
+	fx_fini(&fx);
+}
+
+static void test_exited_bindings(struct tap *t)
+{
+	static const char conf[] =
+		"groups = ( { name = \"g\"; policy = \"bind:1\";\n"
+		"  tasks = ( { pid = 555; }, { pid = 100; } ); } );\n";
+	struct nodeset mem = mem0_3();
+	char *out = NULL, *err = NULL, *s;
+	struct config cfg;
+	struct fixture fx;
+	struct nc_err e;
+	struct plan p;
+	size_t ol = 0, el = 0;
+	FILE *fo, *fe;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	mkdir_at("%s/g", fx.cfg);
+	write_at("bind:1\n", "%s/g/policy", fx.cfg);
+	mkdir_at("%s/g/tasks/555", fx.cfg);
+	write_at("exited\n", "%s/g/tasks/555/state", fx.cfg);
+	mkdir_at("%s/g/tasks/100", fx.cfg);
+	write_at("exited\n", "%s/g/tasks/100/state", fx.cfg);
+	/* apply: keep 555 (gone, already bound); 100 is a new process. */
+	CHECK_INT(t, plan_text(&fx, conf, PLAN_APPLY, &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_STR(t, s, "- task g/tasks/100\n+ task g/tasks/100\n");
+	free(s);
+	plan_free(&p);
+	/* watch: bindings of exited processes are cleaned up. */
+	CHECK_INT(t, config_load_string(conf, "w.conf", &mem, &cfg, &e), 0);
+	fo = open_memstream(&out, &ol);
+	fe = open_memstream(&err, &el);
+	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, fo, fe, &e), 0);
+	fclose(fo);
+	fclose(fe);
+	CHECK_STR(t, out, "- task g/tasks/100\n- task g/tasks/555\n+ task g/tasks/100\n");
+	CHECK_STR(t, err, "");
+	CHECK(t, !exists("%s/g/tasks/555", fx.cfg));
+	s = slurp("%s/g/tasks/100/state", fx.cfg);
+	CHECK_STR(t, s, "bound\n");
+	free(s);
+	free(out);
+	free(err);
+	/* A new matching process appears: the next pass binds it. */
+	add_proc(&fx, &(struct fake_proc){ 555, "late", "/bin/late",
+		 { "late" }, 0, "/", 0, 0, NULL });
+	fo = open_memstream(&out, &ol);
+	fe = open_memstream(&err, &el);
+	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, fo, fe, &e), 0);
+	fclose(fo);
+	fclose(fe);
+	CHECK_STR(t, out, "+ task g/tasks/555\n");
+	free(out);
+	free(err);
+	config_free(&cfg);
+	fx_fini(&fx);
+}
+
+static void test_status_output(struct tap *t)
+{
+	char *out = NULL, *err = NULL, *buf = NULL;
+	struct fixture fx;
+	struct nc_err e;
+	size_t len = 0;
+	FILE *f;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 0);
+	free(out);
+	free(err);
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, output_status(&fx.ctx, true, f, &e), 0);
+	fclose(f);
+	CHECK_CONTAINS(t, buf, "\"numapol\": [");
+	CHECK_CONTAINS(t, buf, "\"name\": \"heap-il\"");
+	CHECK_CONTAINS(t, buf, "\"policy\": \"interleave:2-3\"");
+	CHECK_CONTAINS(t, buf, "\"move\": true");
+	CHECK_CONTAINS(t, buf, "\"name\": \"ranges/100-heap\"");
+	/* The heap's pages: N2=17 N3=16, nothing on nodes 0-1. */
+	CHECK_CONTAINS(t, buf, "\"n0\": 0,\n");
+	CHECK_CONTAINS(t, buf, "\"n2\": 17,\n");
+	CHECK_CONTAINS(t, buf, "\"n3\": 16\n");
+	/* Task 100: the whole process, 16+1+200+5 pages on node 0. */
+	CHECK_CONTAINS(t, buf, "\"n0\": 222,");
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, output_status(&fx.ctx, false, f, &e), 0);
+	fclose(f);
+	CHECK_CONTAINS(t, buf, "NAME");
+	CHECK_CONTAINS(t, buf, "N3");
+	CHECK_CONTAINS(t, buf, "tasks/200");
+	CHECK_CONTAINS(t, buf, "postgres");
+	free(buf);
+	fx_fini(&fx);
+}
+
+static const struct tap_test tests[] = {
+	{ "node lists: kernel list format", test_nodelist_kernel },
+	{ "node lists: numactl syntax translation", test_nodelist_numactl },
+	{ "node lists: has_memory and Mems_allowed_list", test_nodes_from_proc },
+	{ "policy: input forms normalize to kernel output form",
+	  test_policy_normalize },
+	{ "policy: invalid strings rejected", test_policy_reject },
+	{ "policy: comparison with kernel-printed policies",
+	  test_policy_same },
+	{ "config: spec example loads", test_config_example },
+	{ "config: errors name file and line", test_config_errors },
+	{ "config: file errors name the path", test_config_file },
+	{ "selectors: pid comm exe cmdline uid cgroup", test_selectors },
+	{ "procfs: numa_maps line parsing", test_numa_maps_parse },
+	{ "procfs: heap stack file ADDR mapping resolution",
+	  test_mapping_resolve },
+	{ "get/set task policy via fake /proc", test_get_set },
+	{ "set --mapping numa_maps lines", test_set_mapping_text },
+	{ "migrate numa_maps lines", test_migrate_text },
+	{ "plan: fresh configfs", test_plan_fresh },
+	{ "apply onto fake configfs then re-plan is empty",
+	  test_apply_then_replan },
+	{ "plan: changes are ordered safely", test_plan_changes },
+	{ "plan: range follows a grown heap", test_plan_range_update },
+	{ "plan: validation before any change", test_plan_validation },
+	{ "dump | apply changes nothing", test_dump_apply_idempotent },
+	{ "apply failure reports applied and not applied actions",
+	  test_apply_failure_report },
+	{ "exited bindings: apply keeps, watch cleans up",
+	  test_exited_bindings },
+	{ "status: table and JSON with pages per node", test_status_output },
+};
+
+int main(void)
+{
+	return tap_run(tests, (int)(sizeof(tests) / sizeof(tests[0])));
+}

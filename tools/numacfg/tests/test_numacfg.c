@@ -747,6 +747,27 @@ static void test_config_file(struct tap *t)
 	fx_fini(&fx);
 }
 
+static void test_config_shipped_example(struct tap *t)
+{
+	struct nodeset mem = mem0_3();
+	struct config cfg;
+	struct nc_err e;
+
+	/* make check runs in the source directory. */
+	if (access("numacfg.conf", R_OK)) {
+		t->skip = "numacfg.conf not in the current directory";
+		return;
+	}
+	CHECK_INT(t, config_load_file("numacfg.conf", &mem, &cfg, &e), 0);
+	if (cfg.ngroups) {
+		CHECK_STR(t, cfg.groups[1].policy, "interleave:0-3");
+		CHECK_STR(t, cfg.groups[2].policy, "bind:1-3");
+		config_free(&cfg);
+	} else {
+		printf("# %s\n", e.msg);
+	}
+}
+
 /* ---- selectors ------------------------------------------------------ */
 
 static int scan_text(struct fixture *fx, const char *sel_text, char *buf,
@@ -1436,6 +1457,7 @@ static const struct tap_test tests[] = {
 	{ "config: spec example loads", test_config_example },
 	{ "config: errors name file and line", test_config_errors },
 	{ "config: file errors name the path", test_config_file },
+	{ "config: the shipped example is valid", test_config_shipped_example },
 	{ "selectors: pid comm exe cmdline uid cgroup", test_selectors },
 	{ "procfs: numa_maps line parsing", test_numa_maps_parse },
 	{ "procfs: heap stack file ADDR mapping resolution",

@@ -348,6 +348,46 @@ static void put_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* A range the kernel has but a config file cannot express (unset pid). */
+static bool range_dumpable(const struct st_range *r)
+{
+	return r->pid > 0 && r->end > r->start;
+}
+
+static void dump_ranges(const struct st_group *g, FILE *out)
+{
+	size_t j, left = 0;
+
+	for (j = 0; j < g->nranges; j++)
+		left += range_dumpable(&g->ranges[j]);
+	for (j = 0; j < g->nranges; j++) {
+		const struct st_range *r = &g->ranges[j];
+
+		if (!range_dumpable(r))
+			fprintf(out, "    # range '%s' is incomplete (pid %d, 0x%" PRIx64
+				"-0x%" PRIx64 ") and left out\n",
+				r->name, r->pid, r->start, r->end);
+	}
+	if (!left)
+		return;
+	fputs("    ranges = (\n", out);
+	for (j = 0; j < g->nranges; j++) {
+		const struct st_range *r = &g->ranges[j];
+
+		if (!range_dumpable(r))
+			continue;
+		fputs("      { name = ", out);
+		put_str(out, r->name);
+		fprintf(out, "; pid = %d; mapping = \"0x%" PRIx64 "-0x%" PRIx64
+			"\"; enable = %s; }%s", r->pid, r->start, r->end,
+			r->enable ? "true" : "false", --left ? "," : "");
+		if (r->state)
+			fprintf(out, "  # %s", r->state);
+		fputc('\n', out);
+	}
+	fputs("    );\n", out);
+}
+
 static void dump_group(const struct st_group *g, FILE *out)
 {
 	size_t j;
@@ -370,24 +410,8 @@ static void dump_group(const struct st_group *g, FILE *out)
 		}
 		fputs("    );\n", out);
 	}
-	if (g->nranges) {
-		fputs("    ranges = (\n", out);
-		for (j = 0; j < g->nranges; j++) {
-			const struct st_range *r = &g->ranges[j];
-
-			fputs("      { name = ", out);
-			put_str(out, r->name);
-			fprintf(out, "; pid = %d; mapping = \"0x%" PRIx64
-				"-0x%" PRIx64 "\"; enable = %s; }%s",
-				r->pid, r->start, r->end,
-				r->enable ? "true" : "false",
-				j + 1 < g->nranges ? "," : "");
-			if (r->state)
-				fprintf(out, "  # %s", r->state);
-			fputc('\n', out);
-		}
-		fputs("    );\n", out);
-	}
+	if (g->nranges)
+		dump_ranges(g, out);
 	fputs("  }", out);
 }
 

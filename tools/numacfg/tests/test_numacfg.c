@@ -1302,6 +1302,30 @@ static void test_dump_apply_idempotent(struct tap *t)
 	fx_fini(&fx);
 }
 
+static void test_dump_incomplete_range(struct tap *t)
+{
+	struct fixture fx;
+	struct nc_err e;
+	struct plan p;
+	char *dump, *s;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	mkdir_at("%s/g", fx.cfg);
+	mkdir_at("%s/g/ranges/half", fx.cfg);	/* pid never written */
+	dump = dump_string(&fx);
+	CHECK_CONTAINS(t, dump, "# range 'half' is incomplete (pid 0, 0x0-0x0) and left out\n");
+	CHECK(t, dump && !strstr(dump, "ranges = ("));
+	/* Still a valid file; applying it removes the broken range. */
+	CHECK_INT(t, plan_text(&fx, dump ? dump : "", PLAN_APPLY, &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_STR(t, s, "- range g/ranges/half (pid 0 0x0-0x0)\n");
+	free(s);
+	plan_free(&p);
+	free(dump);
+	fx_fini(&fx);
+}
+
 static void test_apply_failure_report(struct tap *t)
 {
 	char *out = NULL, *err = NULL;
@@ -1472,6 +1496,7 @@ static const struct tap_test tests[] = {
 	{ "plan: range follows a grown heap", test_plan_range_update },
 	{ "plan: validation before any change", test_plan_validation },
 	{ "dump | apply changes nothing", test_dump_apply_idempotent },
+	{ "dump leaves out incomplete ranges", test_dump_incomplete_range },
 	{ "apply failure reports applied and not applied actions",
 	  test_apply_failure_report },
 	{ "exited bindings: apply keeps, watch cleans up",

@@ -57,8 +57,7 @@ static void usage(FILE *out)
 
 static int usage_error(const char *msg)
 {
-	fprintf(stderr, "numacfg: %s\n", msg);
-	fputs("Try 'numacfg --help'.\n", stderr);
+	fprintf(stderr, "numacfg: %s (see numacfg --help)\n", msg);
 	return EXIT_USAGE;
 }
 
@@ -78,8 +77,10 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char msg[256];
 	int c;
 
+	opterr = 0;	/* our own one-line messages */
 	while ((c = getopt_long(argc, argv, "nJtm:f:T:p:vhV", opts,
 				NULL)) != -1) {
 		switch (c) {
@@ -99,7 +100,10 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		case 'v': cl->verbose++; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("numacfg %s\n", NUMACFG_VERSION); exit(0);
-		default: return usage_error("invalid option");
+		default:
+			snprintf(msg, sizeof(msg), "invalid option or missing argument: %s",
+				 argv[optind - 1]);
+			return usage_error(msg);
 		}
 	}
 	cl->args = argv + optind;
@@ -220,21 +224,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(cl.args[0], commands[i].name))
 			cmd = &commands[i];
-	if (!cmd) {
-		fprintf(stderr, "numacfg: unknown command '%s'\n", cl.args[0]);
-		return EXIT_USAGE;
-	}
-	if (cl.nargs - 1 < cmd->min_args || cl.nargs - 1 > cmd->max_args) {
-		fprintf(stderr, "numacfg: wrong number of arguments for '%s'\n",
-			cmd->name);
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (cl.seen & ~cmd->allowed) {
-		fprintf(stderr, "numacfg: option not valid for '%s'\n",
-			cmd->name);
-		return EXIT_USAGE;
-	}
+	if (!cmd)
+		return usage_error("unknown command");
+	if (cl.nargs - 1 < cmd->min_args || cl.nargs - 1 > cmd->max_args)
+		return usage_error("wrong number of arguments");
+	if (cl.seen & ~cmd->allowed)
+		return usage_error("option not valid for this command");
 	nc_ctx_init(&ctx);
 	ctx.verbose = cl.verbose;
 	if (cmd->run(&ctx, &cl, &e)) {

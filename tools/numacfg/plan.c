@@ -90,8 +90,9 @@ static int check_task_conflict(const struct config *cfg,
 	return 0;
 }
 
-static int desire_tasks(const struct nc_ctx *ctx, const struct config *cfg,
-			size_t gi, const struct st_group *cg,
+static int desire_tasks(const struct nc_ctx *ctx,
+			const struct proc_snapshot *snap,
+			const struct config *cfg, size_t gi, const struct st_group *cg,
 			enum plan_mode mode, struct state *des,
 			struct nc_err *e)
 {
@@ -104,7 +105,7 @@ static int desire_tasks(const struct nc_ctx *ctx, const struct config *cfg,
 		const struct selector *sel = &g->tasks[i];
 		struct nc_err sub;
 
-		if (select_scan(ctx, sel, &pids, &n, &sub))
+		if (select_scan(ctx, snap, sel, &pids, &n, &sub))
 			return nc_fail(e, "%s:%d: %s", cfg->file, sel->line,
 				       sub.msg);
 		if (!n && sel->has_pid && !proc_exists(ctx, sel->pid)) {
@@ -219,8 +220,9 @@ static int desire_one_range(const struct nc_ctx *ctx,
 	return 0;
 }
 
-static int desire_ranges(const struct nc_ctx *ctx, const struct config *cfg,
-			 size_t gi, const struct st_group *cg,
+static int desire_ranges(const struct nc_ctx *ctx,
+			 const struct proc_snapshot *snap,
+			 const struct config *cfg, size_t gi, const struct st_group *cg,
 			 enum plan_mode mode, struct state *des,
 			 struct nc_err *e)
 {
@@ -238,7 +240,7 @@ static int desire_ranges(const struct nc_ctx *ctx, const struct config *cfg,
 		if (mapping_parse(cr->mapping, &ms, &sub))
 			return nc_fail(e, "%s:%d: %s", cfg->file, cr->line,
 				       sub.msg);
-		if (select_scan(ctx, &cr->sel, &pids, &n, &sub)) {
+		if (select_scan(ctx, snap, &cr->sel, &pids, &n, &sub)) {
 			mapping_spec_free(&ms);
 			return nc_fail(e, "%s:%d: %s", cfg->file, cr->line,
 				       sub.msg);
@@ -255,13 +257,33 @@ static int desire_ranges(const struct nc_ctx *ctx, const struct config *cfg,
 	return r;
 }
 
+/* Does any selector of @cfg need to look at every process? */
+static bool needs_scan(const struct config *cfg)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->ngroups; i++) {
+		for (j = 0; j < cfg->groups[i].ntasks; j++)
+			if (!cfg->groups[i].tasks[j].has_pid)
+				return true;
+		for (j = 0; j < cfg->groups[i].nranges; j++)
+			if (!cfg->groups[i].ranges[j].sel.has_pid)
+				return true;
+	}
+	return false;
+}
+
 int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
 		 const struct state *cur, enum plan_mode mode,
 		 struct state *des, struct nc_err *e)
 {
+	struct proc_snapshot snap = { 0 };
 	size_t i;
 
 	memset(des, 0, sizeof(*des));
+	/* /proc is read once, however many selectors there are. */
+	if (needs_scan(cfg) && proc_snapshot_read(ctx, &snap, e))
+		return -1;
 	for (i = 0; i < cfg->ngroups; i++) {
 		const struct cfg_group *g = &cfg->groups[i];
 
@@ -273,12 +295,14 @@ int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
 		const struct st_group *cg = state_find_group(cur,
 							     cfg->groups[i].name);
 
-		if (desire_tasks(ctx, cfg, i, cg, mode, des, e) ||
-		    desire_ranges(ctx, cfg, i, cg, mode, des, e)) {
+		if (desire_tasks(ctx, &snap, cfg, i, cg, mode, des, e) ||
+		    desire_ranges(ctx, &snap, cfg, i, cg, mode, des, e)) {
+			proc_snapshot_free(&snap);
 			state_free(des);
 			return -1;
 		}
 	}
+	proc_snapshot_free(&snap);
 	state_sort(des);	/* plans come out in a stable order */
 	return 0;
 }

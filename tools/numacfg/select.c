@@ -178,12 +178,17 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static bool is_self(const struct nc_ctx *ctx, pid_t pid)
+{
+	return pid == getpid() && !strcmp(ctx->proc_root, "/proc");
+}
+
 static void try_pid(const struct nc_ctx *ctx, const struct selector *sel,
 		    pid_t pid, pid_t **pids, size_t *n, size_t *cap)
 {
 	struct proc_info pi;
 
-	if (pid == getpid() && !strcmp(ctx->proc_root, "/proc"))
+	if (is_self(ctx, pid))
 		return;
 	if (proc_info_read(ctx, pid, &pi))
 		return;		/* gone meanwhile */
@@ -192,8 +197,9 @@ static void try_pid(const struct nc_ctx *ctx, const struct selector *sel,
 	proc_info_free(&pi);
 }
 
-int select_scan(const struct nc_ctx *ctx, const struct selector *sel,
-		pid_t **pids, size_t *n, struct nc_err *e)
+/* Numeric entries of /proc, sorted. */
+static int list_pids(const struct nc_ctx *ctx, pid_t **pids, size_t *n,
+		     struct nc_err *e)
 {
 	struct dirent *de;
 	size_t cap = 0;
@@ -201,10 +207,6 @@ int select_scan(const struct nc_ctx *ctx, const struct selector *sel,
 
 	*pids = NULL;
 	*n = 0;
-	if (sel->has_pid) {
-		try_pid(ctx, sel, sel->pid, pids, n, &cap);
-		return 0;
-	}
 	d = opendir(ctx->proc_root);
 	if (!d)
 		return nc_fail_errno(e, errno, "cannot read %s", ctx->proc_root);
@@ -212,10 +214,67 @@ int select_scan(const struct nc_ctx *ctx, const struct selector *sel,
 		pid_t pid;
 
 		if (!parse_pid(de->d_name, &pid))
-			try_pid(ctx, sel, pid, pids, n, &cap);
+			*ARR_PUSH(*pids, *n, cap) = pid;
 	}
 	closedir(d);
 	if (*n)
 		qsort(*pids, *n, sizeof(**pids), cmp_pid);
+	return 0;
+}
+
+int proc_snapshot_read(const struct nc_ctx *ctx, struct proc_snapshot *s,
+		       struct nc_err *e)
+{
+	size_t i, n;
+	pid_t *pids;
+
+	memset(s, 0, sizeof(*s));
+	if (list_pids(ctx, &pids, &n, e))
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct proc_info pi;
+
+		if (is_self(ctx, pids[i]) || proc_info_read(ctx, pids[i], &pi))
+			continue;
+		*ARR_PUSH(s->procs, s->n, s->cap) = pi;
+	}
+	free(pids);
+	return 0;
+}
+
+void proc_snapshot_free(struct proc_snapshot *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		proc_info_free(&s->procs[i]);
+	free(s->procs);
+	memset(s, 0, sizeof(*s));
+}
+
+int select_scan(const struct nc_ctx *ctx, const struct proc_snapshot *snap,
+		const struct selector *sel, pid_t **pids, size_t *n,
+		struct nc_err *e)
+{
+	size_t i, cap = 0, np;
+	pid_t *all;
+
+	*pids = NULL;
+	*n = 0;
+	if (sel->has_pid) {
+		try_pid(ctx, sel, sel->pid, pids, n, &cap);
+		return 0;
+	}
+	if (snap) {
+		for (i = 0; i < snap->n; i++)
+			if (selector_match(sel, &snap->procs[i]))
+				*ARR_PUSH(*pids, *n, cap) = snap->procs[i].pid;
+		return 0;
+	}
+	if (list_pids(ctx, &all, &np, e))
+		return -1;
+	for (i = 0; i < np; i++)
+		try_pid(ctx, sel, all[i], pids, n, &cap);
+	free(all);
 	return 0;
 }

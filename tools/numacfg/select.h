@@ -30,11 +30,24 @@ void proc_info_free(struct proc_info *pi);
 
 bool selector_match(const struct selector *sel, const struct proc_info *pi);
 
+/* The facts of every process in /proc, read once for many selectors. */
+struct proc_snapshot {
+	struct proc_info *procs;	/* sorted by pid */
+	size_t n, cap;
+};
+
+int proc_snapshot_read(const struct nc_ctx *ctx, struct proc_snapshot *s,
+		       struct nc_err *e);
+void proc_snapshot_free(struct proc_snapshot *s);
+
 /*
  * All live user processes of @ctx's /proc matching @sel, sorted by pid.
- * Kernel threads, zombies and numacfg itself are never selected.
+ * Kernel threads, zombies and numacfg itself are never selected.  A pid
+ * selector looks at that process only; others use @snap when given, else
+ * scan /proc.
  */
-int select_scan(const struct nc_ctx *ctx, const struct selector *sel,
-		pid_t **pids, size_t *n, struct nc_err *e);
+int select_scan(const struct nc_ctx *ctx, const struct proc_snapshot *snap,
+		const struct selector *sel, pid_t **pids, size_t *n,
+		struct nc_err *e);
 
 #endif

@@ -789,9 +789,31 @@ static int scan_text(struct fixture *fx, const char *sel_text, char *buf,
 		return -1;
 	}
 	free(text);
-	if (select_scan(&fx->ctx, &cfg.groups[0].tasks[0], &pids, &n, &e)) {
+	if (select_scan(&fx->ctx, NULL, &cfg.groups[0].tasks[0], &pids, &n,
+			&e)) {
 		config_free(&cfg);
 		return -1;
+	}
+	/* The snapshot gives the same answer as a scan. */
+	{
+		struct proc_snapshot snap;
+		pid_t *pids2 = NULL;
+		size_t n2 = 0;
+		bool same;
+
+		same = !proc_snapshot_read(&fx->ctx, &snap, &e) &&
+		       !select_scan(&fx->ctx, &snap, &cfg.groups[0].tasks[0],
+				    &pids2, &n2, &e) &&
+		       n2 == n &&
+		       (!n || !memcmp(pids, pids2, n * sizeof(*pids)));
+		free(pids2);
+		proc_snapshot_free(&snap);
+		if (!same) {
+			printf("# snapshot and scan differ\n");
+			free(pids);
+			config_free(&cfg);
+			return -1;
+		}
 	}
 	for (i = 0; i < n; i++)
 		len += snprintf(buf + len, size - len, "%s%d", i ? "," : "",

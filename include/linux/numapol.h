@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * numapol: read and change the NUMA memory policy of a running process.
+ *
+ * One core serves every front end (/proc/<pid>/numa_policy, the writable
+ * /proc/<pid>/numa_maps, configfs): a refcounted, parsed policy that is
+ * applied in the target thread's own context through task_work.
+ */
+#ifndef _LINUX_NUMAPOL_H
+#define _LINUX_NUMAPOL_H
+
+#include <linux/kref.h>
+#include <linux/nodemask.h>
+#include <linux/types.h>
+
+struct task_struct;
+
+/* Longest policy string accepted from user space. */
+#define NUMAPOL_MAX_INPUT	1024
+/* Enough for mpol_to_str() of any policy of this kernel. */
+#define NUMAPOL_STR_SIZE	(64 + 4 * MAX_NUMNODES)
+
+/**
+ * struct numapol_policy - a parsed memory policy, not yet bound to a task
+ * @kref: reference count; see numapol_policy_get() and numapol_policy_put()
+ * @mode: MPOL_DEFAULT, MPOL_PREFERRED, MPOL_BIND, ...
+ * @flags: user visible mode flags (MPOL_F_STATIC_NODES,
+ *	MPOL_F_RELATIVE_NODES, MPOL_F_NUMA_BALANCING)
+ * @all: the node list was "all": every memory node the target may use,
+ *	resolved against the target's cpuset when the policy is applied
+ * @nodes: the node list as written (empty for default and local, and
+ *	when @all is set)
+ *
+ * A policy is immutable once parsed; share it by reference.
+ */
+struct numapol_policy {
+	struct kref kref;
+	unsigned short mode;
+	unsigned short flags;
+	bool all;
+	nodemask_t nodes;
+};
+
+struct numapol_policy *numapol_parse(const char *buf, size_t len);
+int numapol_format(const struct numapol_policy *pol, char *buf, size_t size);
+bool numapol_policy_equal(const struct numapol_policy *a,
+			  const struct numapol_policy *b);
+
+/**
+ * numapol_policy_get - take a reference on a policy
+ * @pol: the policy
+ *
+ * Return: @pol.
+ */
+static inline struct numapol_policy *
+numapol_policy_get(struct numapol_policy *pol)
+{
+	kref_get(&pol->kref);
+	return pol;
+}
+
+void numapol_policy_put(struct numapol_policy *pol);
+
+int numapol_check_access(struct task_struct *task);
+int numapol_task_policy_str(struct task_struct *task, char *buf, size_t size);
+int numapol_set_thread(struct task_struct *task, struct numapol_policy *pol);
+int numapol_set_process(struct task_struct *task, struct numapol_policy *pol);
+
+#endif /* _LINUX_NUMAPOL_H */

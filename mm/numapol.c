@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * numapol: read and change the NUMA memory policy of a running process.
+ *
+ * Why this is safe
+ * ================
+ * A task reads its own task->mempolicy with no lock and no reference on the
+ * page allocation fast path. Only the task itself replaces that pointer
+ * (do_set_mempolicy()), and the replaced policy is freed at once, so no
+ * other task may ever replace it: the 2005 /proc/<pid>/numa_policy patch did,
+ * and slept a second hoping the target had stopped using the old policy.
+ *
+ * numapol never writes another task's policy. It queues a task_work on each
+ * target thread (TWA_SIGNAL: a thread sleeping interruptibly is woken, a
+ * running one is interrupted), and the work calls do_set_mempolicy() in the
+ * thread's own context, exactly as if the thread had called set_mempolicy(2)
+ * itself: the nodes are checked against, and contextualized by, the
+ * *target's* cpuset. The writer waits for the work to complete, so when
+ * write() returns the new policy is in force. Nothing is added to any
+ * allocation or fault path.
+ *
+ * A thread that cannot run the work in time (stopped, traced, frozen by the
+ * v1 freezer, in a long uninterruptible sleep) makes the write fail with
+ * -EAGAIN after numapol.timeout_ms: the pending work is cancelled, and the
+ * threads already changed get their previous policy back, again from their
+ * own context. A writer killed while waiting takes the same path, so each
+ * thread ends with its old or its new policy, never anything else.
+ *
+ * Every thread of a process: after a round of works has completed, threads
+ * created meanwhile by threads that still had the old policy are visible in
+ * the thread list (a thread runs its task_work only when it returns to user
+ * space, so a clone(2) in progress has finished; copy_process() even backs
+ * out when a notification is pending), and get a work in the next round.
+ * Threads created by updated threads inherit the new policy.
+ *
+ * Writes to one process are serialized by its cred_guard_mutex, which also
+ * keeps an execve(2) from running in the middle of one.
+ */
+
+#include <linux/completion.h>
+#include <linux/cpuset.h>
+#include <linux/cred.h>
+#include <linux/ctype.h>
+#include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/mempolicy.h>
+#include <linux/moduleparam.h>
+#include <linux/numapol.h>
+#include <linux/ptrace.h>
+#include <linux/refcount.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/task_work.h>
+#include <linux/xarray.h>
+
+#include "internal.h"
+
+static unsigned int numapol_timeout_ms = 1000;
+module_param_named(timeout_ms, numapol_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(timeout_ms,
+		 "How long a policy write waits for a target thread before failing with EAGAIN");
+
+/* Input names, case-insensitive; the output names are mpol_to_str()'s. */
+static const struct {
+	const char *name;
+	unsigned short mode;
+} numapol_modes[] = {
+	{ "default", MPOL_DEFAULT },
+	{ "local", MPOL_LOCAL },
+	{ "prefer (many)", MPOL_PREFERRED_MANY },
+	{ "preferred-many", MPOL_PREFERRED_MANY },
+	{ "preferred_many", MPOL_PREFERRED_MANY },
+	{ "preferred", MPOL_PREFERRED },
+	{ "prefer", MPOL_PREFERRED },
+	{ "bind", MPOL_BIND },
+	{ "interleave", MPOL_INTERLEAVE },
+	{ "weighted interleave", MPOL_WEIGHTED_INTERLEAVE },
+	{ "weighted-interleave", MPOL_WEIGHTED_INTERLEAVE },
+	{ "weighted_interleave", MPOL_WEIGHTED_INTERLEAVE },
+};
+
+static const struct {
+	const char *name;
+	unsigned short flag;
+} numapol_flag_names[] = {
+	{ "static", MPOL_F_STATIC_NODES },
+	{ "relative", MPOL_F_RELATIVE_NODES },
+	{ "balancing", MPOL_F_NUMA_BALANCING },
+};
+
+/* "static", "relative|balancing", ...: each flag at most once. */
+static int numapol_parse_flags(char *str, unsigned short *flags)
+{
+	char *tok;
+	int i;
+
+	while ((tok = strsep(&str, "|"))) {
+		for (i = 0; i < ARRAY_SIZE(numapol_flag_names); i++)
+			if (!strcasecmp(tok, numapol_flag_names[i].name))
+				break;
+		if (i == ARRAY_SIZE(numapol_flag_names) ||
+		    (*flags & numapol_flag_names[i].flag))
+			return -EINVAL;
+		*flags |= numapol_flag_names[i].flag;
+	}
+	return 0;
+}
+
+/* "0,2-5", "{2,3}" (the 2005 form) or "all". */
+static int numapol_parse_nodes(char *str, struct numapol_policy *pol)
+{
+	size_t len = strlen(str);
+
+	if (len >= 2 && str[0] == '{' && str[len - 1] == '}') {
+		str[len - 1] = '\0';
+		str++;
+		len -= 2;
+	}
+	if (!strcasecmp(str, "all")) {
+		pol->all = true;
+		return 0;
+	}
+	/*
+	 * Digits, commas and ranges only: in particular the 2005 zone syntax
+	 * ("3/normal") is refused, policies have not been per zone since;
+	 * and no empty element, which nodelist_parse() would let pass.
+	 */
+	if (!*str || str[strspn(str, "0123456789,-")] || *str == ',' ||
+	    str[len - 1] == ',' || strstr(str, ",,"))
+		return -EINVAL;
+	if (nodelist_parse(str, pol->nodes) || nodes_empty(pol->nodes))
+		return -EINVAL;
+	return 0;
+}
+
+/* The rules of a complete policy, independent of any task. */
+static int numapol_validate(const struct numapol_policy *pol)
+{
+	unsigned short flags = pol->flags;
+	bool has_nodes = pol->all || !nodes_empty(pol->nodes);
+
+	switch (pol->mode) {
+	case MPOL_DEFAULT:
+	case MPOL_LOCAL:
+		return has_nodes || flags ? -EINVAL : 0;
+	case MPOL_PREFERRED:
+		if (pol->all || nodes_weight(pol->nodes) != 1)
+			return -EINVAL;
+		break;
+	default:
+		if (!has_nodes)
+			return -EINVAL;
+	}
+	if ((flags & MPOL_F_STATIC_NODES) && (flags & MPOL_F_RELATIVE_NODES))
+		return -EINVAL;
+	if ((flags & MPOL_F_NUMA_BALANCING) && pol->mode != MPOL_BIND &&
+	    pol->mode != MPOL_PREFERRED_MANY)
+		return -EINVAL;
+	if (flags & MPOL_F_RELATIVE_NODES)
+		return pol->all ? -EINVAL : 0;
+	/* Absolute node numbers must name possible nodes. */
+	if (!nodes_subset(pol->nodes, node_states[N_POSSIBLE]))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * numapol_parse - parse a memory policy string
+ * @buf: the string, not necessarily NUL-terminated
+ * @len: its length; one trailing newline is allowed
+ *
+ * Accepts the output of mpol_to_str() ("interleave:2-3",
+ * "bind=static|balancing:0-1", "prefer (many):0-1"), the 2005 form
+ * ("prefer=1", "interleave={2,3}", "bind=0,2-5"), the aliases "preferred",
+ * "preferred-many", "weighted-interleave" (also with '_'), and "all" as a
+ * node list. Mode and flag names are case-insensitive.
+ *
+ * Return: a new policy with one reference, ERR_PTR(-EINVAL) for anything
+ * else, or ERR_PTR(-ENOMEM).
+ */
+struct numapol_policy *numapol_parse(const char *buf, size_t len)
+{
+	struct numapol_policy *pol;
+	char *str, *rest = NULL, *nodes = NULL;
+	int i, ret = -EINVAL;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (!len || len > NUMAPOL_MAX_INPUT || memchr(buf, '\0', len))
+		return ERR_PTR(-EINVAL);
+
+	str = kmemdup_nul(buf, len, GFP_KERNEL);
+	pol = kzalloc(sizeof(*pol), GFP_KERNEL);
+	if (!str || !pol) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	kref_init(&pol->kref);
+
+	for (i = 0; i < ARRAY_SIZE(numapol_modes); i++) {
+		size_t n = strlen(numapol_modes[i].name);
+
+		if (!strncasecmp(str, numapol_modes[i].name, n) &&
+		    (!str[n] || str[n] == '=' || str[n] == ':')) {
+			pol->mode = numapol_modes[i].mode;
+			rest = str + n;
+			break;
+		}
+	}
+	if (!rest)
+		goto err;
+
+	if (*rest == '=') {
+		char *colon = strchr(++rest, ':');
+
+		/* "mode=flags[:nodes]", or the 2005 "mode=nodes". */
+		if (isalpha(*rest) && (colon || strcasecmp(rest, "all"))) {
+			if (colon)
+				*colon = '\0';
+			if (numapol_parse_flags(rest, &pol->flags))
+				goto err;
+			nodes = colon ? colon + 1 : NULL;
+		} else {
+			nodes = rest;
+		}
+	} else if (*rest == ':') {
+		nodes = rest + 1;
+	}
+
+	if (nodes && numapol_parse_nodes(nodes, pol))
+		goto err;
+	if (numapol_validate(pol))
+		goto err;
+	kfree(str);
+	return pol;
+err:
+	kfree(str);
+	kfree(pol);
+	return ERR_PTR(ret);
+}
+
+static void numapol_policy_release(struct kref *kref)
+{
+	kfree(container_of(kref, struct numapol_policy, kref));
+}
+
+/**
+ * numapol_policy_put - drop a reference to a policy
+ * @pol: the policy, or NULL
+ */
+void numapol_policy_put(struct numapol_policy *pol)
+{
+	if (pol)
+		kref_put(&pol->kref, numapol_policy_release);
+}
+
+/**
+ * numapol_format - format a policy as numa_maps and numa_policy show it
+ * @pol: the policy
+ * @buf: the buffer
+ * @size: its size, at least NUMAPOL_STR_SIZE to never truncate
+ *
+ * The text is mpol_to_str()'s, so it reads back with numapol_parse(); a
+ * node list of "all" (resolved only against a target) is shown as ":all".
+ *
+ * Return: the length of the string in @buf.
+ */
+int numapol_format(const struct numapol_policy *pol, char *buf, size_t size)
+{
+	struct mempolicy mp = {
+		.mode = pol->mode,
+		.flags = pol->flags,
+		.nodes = pol->nodes,
+	};
+	size_t len;
+
+	mpol_to_str(buf, size, &mp);
+	len = strlen(buf);
+	if (pol->all)
+		len += scnprintf(buf + len, size - len, ":all");
+	return len;
+}
+
+/**
+ * numapol_policy_equal - do two parsed policies say the same
+ * @a: a policy
+ * @b: another
+ *
+ * Return: true when mode, flags and node list are the same.
+ */
+bool numapol_policy_equal(const struct numapol_policy *a,
+			  const struct numapol_policy *b)
+{
+	return a->mode == b->mode && a->flags == b->flags &&
+	       a->all == b->all && nodes_equal(a->nodes, b->nodes);
+}
+
+/**
+ * numapol_check_access - may current change @task's memory policy
+ * @task: the target
+ *
+ * The rules of /proc/<pid>/mem for writers: ptrace attach access (with the
+ * caller's filesystem credentials), plus CAP_SYS_NICE in the target's user
+ * namespace when the target belongs to another user, plus the LSM hook of
+ * migrate_pages(2) and move_pages(2). Called when a file is opened for
+ * writing and when a binding is created, with the opener's credentials.
+ *
+ * Return: 0, -EINVAL for a kernel thread, -EACCES or -EPERM.
+ */
+int numapol_check_access(struct task_struct *task)
+{
+	const struct cred *cred = current_cred(), *tcred;
+	struct user_namespace *ns;
+	bool same_owner;
+
+	if (task->flags & PF_KTHREAD)
+		return -EINVAL;
+	if (!ptrace_may_access(task, PTRACE_MODE_ATTACH_FSCREDS))
+		return -EACCES;
+
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	same_owner = uid_eq(cred->euid, tcred->euid) ||
+		     uid_eq(cred->euid, tcred->uid);
+	ns = get_user_ns(tcred->user_ns);
+	rcu_read_unlock();
+	if (!same_owner && !ns_capable(ns, CAP_SYS_NICE)) {
+		put_user_ns(ns);
+		return -EPERM;
+	}
+	put_user_ns(ns);
+	return security_task_movememory(task);
+}
+
+/**
+ * numapol_task_policy_str - format the task policy of a thread
+ * @task: the thread
+ * @buf: the buffer
+ * @size: its size (NUMAPOL_STR_SIZE)
+ *
+ * Reads the policy under task_lock(), which its owner holds to replace it
+ * and do_exit() holds to drop it.
+ *
+ * Return: the length of the string.
+ */
+int numapol_task_policy_str(struct task_struct *task, char *buf, size_t size)
+{
+	task_lock(task);
+	mpol_to_str(buf, size, task->mempolicy);
+	task_unlock(task);
+	return strlen(buf);
+}
+
+/*
+ * One thread's part of a write: its task_work, and what it did.
+ *
+ * References: the writer holds one (on its list) until the write ends; a
+ * queued work holds one, dropped by the work function or by whoever
+ * cancels the work.
+ */
+struct numapol_req {
+	struct callback_head twork;
+	refcount_t ref;
+	struct completion done;
+	struct list_head node;
+	struct task_struct *task;
+	struct numapol_policy *pol;	/* NULL: put @old back */
+	struct mempolicy *old;		/* the thread's policy before */
+	int ret;
+	bool queued;
+	bool applied;
+};
+
+static void numapol_req_put(struct numapol_req *req)
+{
+	if (!refcount_dec_and_test(&req->ref))
+		return;
+	numapol_policy_put(req->pol);
+	mpol_put(req->old);
+	put_task_struct(req->task);
+	kfree(req);
+}
+
+static struct numapol_req *numapol_req_alloc(struct task_struct *task,
+					     struct numapol_policy *pol)
+{
+	struct numapol_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
+
+	if (!req)
+		return NULL;
+	refcount_set(&req->ref, 1);
+	init_completion(&req->done);
+	INIT_LIST_HEAD(&req->node);
+	req->task = get_task_struct(task);
+	req->pol = pol ? numapol_policy_get(pol) : NULL;
+	return req;
+}
+
+/* Install @pol as current's task policy; *@oldp gets the previous one. */
+static int numapol_set_current(const struct numapol_policy *pol,
+			       struct mempolicy **oldp)
+{
+	unsigned short flags = pol->flags;
+	nodemask_t allowed, nodes;
+	struct mempolicy *old;
+	int ret;
+
+	nodes_and(allowed, cpuset_current_mems_allowed, node_states[N_MEMORY]);
+	nodes = pol->all ? allowed : pol->nodes;
+	if (!(flags & MPOL_F_RELATIVE_NODES) && !nodes_subset(nodes, allowed))
+		return -EINVAL;
+	/* As sanitize_mpol_flags() does for set_mempolicy(2). */
+	if (flags & MPOL_F_NUMA_BALANCING)
+		flags |= MPOL_F_MOF | MPOL_F_MORON;
+
+	/* Only current replaces current->mempolicy: no lock needed. */
+	old = current->mempolicy;
+	mpol_get(old);
+	ret = do_set_mempolicy(pol->mode, flags, &nodes);
+	if (ret) {
+		mpol_put(old);
+		return ret;
+	}
+	*oldp = old;
+	return 0;
+}
+
+/* Put back the exact policy current had before a failed write. */
+static void numapol_restore_current(struct mempolicy *old)
+{
+	struct mempolicy *cur;
+
+	task_lock(current);
+	cur = current->mempolicy;
+	current->mempolicy = old;
+	if (old && (old->mode == MPOL_INTERLEAVE ||
+		    old->mode == MPOL_WEIGHTED_INTERLEAVE)) {
+		current->il_prev = MAX_NUMNODES - 1;
+		current->il_weight = 0;
+	}
+	task_unlock(current);
+	mpol_put(cur);
+}
+
+static void numapol_twork(struct callback_head *head)
+{
+	struct numapol_req *req = container_of(head, struct numapol_req, twork);
+
+	if (current->flags & PF_EXITING) {
+		/* From exit_task_work(): the thread's policy is about to go. */
+		req->ret = -ESRCH;
+	} else if (req->pol) {
+		req->ret = numapol_set_current(req->pol, &req->old);
+		req->applied = !req->ret;
+	} else {
+		numapol_restore_current(req->old);
+		req->old = NULL;
+		req->ret = 0;
+	}
+	/* complete_all(): done stays done for every later look. */
+	complete_all(&req->done);
+	numapol_req_put(req);
+}
+
+/* Have @req's thread run it: queue its task_work, or run it if it is us. */
+static void numapol_req_queue(struct numapol_req *req)
+{
+	int ret;
+
+	refcount_inc(&req->ref);
+	req->queued = true;
+	if (req->task == current) {
+		numapol_twork(&req->twork);
+		return;
+	}
+	init_task_work(&req->twork, numapol_twork);
+	ret = task_work_add(req->task, &req->twork, TWA_SIGNAL);
+	if (ret) {
+		/* The thread is past exit_task_work(). */
+		req->queued = false;
+		req->ret = -ESRCH;
+		complete_all(&req->done);
+		numapol_req_put(req);
+	}
+}
+
+/* Wait for @req until @deadline: 0, -EAGAIN, or -EINTR (fatal signal). */
+static int numapol_req_wait(struct numapol_req *req, unsigned long deadline)
+{
+	long left = (long)(deadline - jiffies);
+	long ret;
+
+	ret = wait_for_completion_killable_timeout(&req->done,
+						   max(left, 1L));
+	if (ret > 0)
+		return 0;
+	return ret ? -EINTR : -EAGAIN;
+}
+
+/* Make sure @req's work will not run later: cancel it, or let it finish. */
+static void numapol_req_settle(struct numapol_req *req)
+{
+	if (!req->queued || completion_done(&req->done))
+		return;
+	if (task_work_cancel(req->task, &req->twork)) {
+		req->ret = -EAGAIN;
+		numapol_req_put(req);	/* the work's reference */
+		return;
+	}
+	/* task_work_run() has taken it: it is running now. */
+	wait_for_completion(&req->done);
+}
+
+/*
+ * Give every thread that took the new policy its old one back, from its own
+ * context, and wait a bounded time for it. A thread that does not run its
+ * work in that time still runs it before it next returns to user space.
+ */
+static void numapol_rollback(struct list_head *reqs)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
+	struct numapol_req *req, *undo;
+	LIST_HEAD(undos);
+
+	list_for_each_entry(req, reqs, node) {
+		numapol_req_settle(req);
+		if (!req->applied)
+			continue;
+		undo = numapol_req_alloc(req->task, NULL);
+		if (WARN_ON_ONCE(!undo))	/* __GFP_NOFAIL is not for this */
+			continue;
+		undo->old = req->old;
+		req->old = NULL;
+		list_add_tail(&undo->node, &undos);
+		numapol_req_queue(undo);
+	}
+	list_for_each_entry_safe(undo, req, &undos, node) {
+		long left = (long)(deadline - jiffies);
+
+		wait_for_completion_timeout(&undo->done, max(left, 1L));
+		list_del(&undo->node);
+		numapol_req_put(undo);
+	}
+}
+
+/*
+ * Queue a request on every thread of @task's process (or on @task alone)
+ * that has none yet. Returns how many were queued, or -ENOMEM.
+ */
+static int numapol_queue_round(struct task_struct *task, bool group,
+			       struct numapol_policy *pol, struct xarray *seen,
+			       struct list_head *reqs)
+{
+	struct task_struct **threads;
+	struct task_struct *t;
+	int i, n, max;
+
+	if (!group) {
+		struct numapol_req *req;
+
+		if (xa_load(seen, 0))
+			return 0;
+		req = numapol_req_alloc(task, pol);
+		if (!req)
+			return -ENOMEM;
+		xa_store(seen, 0, req, GFP_KERNEL);
+		list_add_tail(&req->node, reqs);
+		numapol_req_queue(req);
+		return 1;
+	}
+
+	max = READ_ONCE(task->signal->nr_threads) + 8;
+again:
+	threads = kmalloc_array(max, sizeof(*threads), GFP_KERNEL);
+	if (!threads)
+		return -ENOMEM;
+	n = 0;
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		struct numapol_req *req;
+
+		/* io_uring workers never return to user space. */
+		if (t->flags & (PF_EXITING | PF_KTHREAD | PF_IO_WORKER))
+			continue;
+		req = xa_load(seen, t->pid);
+		if (req && req->task == t)
+			continue;
+		if (n < max)
+			threads[n] = get_task_struct(t);
+		n++;
+	}
+	rcu_read_unlock();
+	if (n > max) {
+		for (i = 0; i < max; i++)
+			put_task_struct(threads[i]);
+		kfree(threads);
+		max = n + 8;
+		goto again;
+	}
+
+	for (i = 0; i < n; i++) {
+		struct numapol_req *req = numapol_req_alloc(threads[i], pol);
+
+		if (req) {
+			/* A recycled tid replaces the entry; @reqs keeps both. */
+			if (xa_is_err(xa_store(seen, threads[i]->pid, req,
+					       GFP_KERNEL))) {
+				numapol_req_put(req);
+				req = NULL;
+			}
+		}
+		if (!req) {
+			while (i < n)
+				put_task_struct(threads[i++]);
+			kfree(threads);
+			return -ENOMEM;
+		}
+		list_add_tail(&req->node, reqs);
+		numapol_req_queue(req);
+		put_task_struct(threads[i]);
+	}
+	kfree(threads);
+	return n;
+}
+
+static int numapol_set(struct task_struct *task, struct numapol_policy *pol,
+		       bool group)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
+	struct numapol_req *req, *tmp;
+	struct xarray seen;
+	LIST_HEAD(reqs);
+	bool applied = false;
+	int ret, n;
+
+	if (task->flags & PF_KTHREAD)
+		return -EINVAL;
+	ret = security_task_movememory(task);
+	if (ret)
+		return ret;
+	ret = mutex_lock_killable(&task->signal->cred_guard_mutex);
+	if (ret)
+		return ret;
+
+	xa_init(&seen);
+	do {
+		n = numapol_queue_round(task, group, pol, &seen, &reqs);
+		if (n < 0) {
+			ret = n;
+			break;
+		}
+		list_for_each_entry(req, &reqs, node) {
+			if (!req->queued)
+				continue;
+			ret = numapol_req_wait(req, deadline);
+			if (ret)
+				break;
+			if (req->ret && req->ret != -ESRCH) {
+				ret = req->ret;
+				break;
+			}
+			applied |= req->applied;
+		}
+	} while (!ret && n > 0);
+
+	if (!ret && !applied)
+		ret = -ESRCH;	/* every thread was exiting */
+	if (ret)
+		numapol_rollback(&reqs);
+
+	mutex_unlock(&task->signal->cred_guard_mutex);
+	list_for_each_entry_safe(req, tmp, &reqs, node) {
+		list_del(&req->node);
+		numapol_req_put(req);
+	}
+	xa_destroy(&seen);
+	return ret;
+}
+
+/**
+ * numapol_set_thread - change the task policy of one thread
+ * @task: the thread
+ * @pol: the new policy
+ *
+ * The policy is installed by @task itself (task_work), checked against its
+ * cpuset; returns once it is in force.
+ *
+ * Return: 0; -EINVAL when @pol names nodes the thread may not use or @task
+ * is a kernel thread; -ESRCH when it is exiting; -EAGAIN when it did not
+ * get to run the change within numapol.timeout_ms (nothing changed);
+ * -EINTR when the caller was killed (nothing changed); -ENOMEM.
+ */
+int numapol_set_thread(struct task_struct *task, struct numapol_policy *pol)
+{
+	return numapol_set(task, pol, false);
+}
+
+/**
+ * numapol_set_process - change the task policy of every thread of a process
+ * @task: any thread of the process
+ * @pol: the new policy
+ *
+ * Like numapol_set_thread() for every thread, including threads created
+ * while the change is in progress. On failure no thread keeps the new
+ * policy.
+ *
+ * Return: as numapol_set_thread().
+ */
+int numapol_set_process(struct task_struct *task, struct numapol_policy *pol)
+{
+	return numapol_set(task, pol, true);
+}

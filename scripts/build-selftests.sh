@@ -13,4 +13,5 @@ CFLAGS="-static" LDFLAGS="-static" make -s -C "$out/linux/tools/testing/selftest
 	OUTPUT="$out/selftests" KHDR_INCLUDES="-isystem $hdr" CC="ccache gcc" -j"$(nproc)"
 # The list of test programs (helpers such as numapol_target are not tests).
 make -s -C "$out/linux/tools/testing/selftests/numapol" OUTPUT="$out/selftests" emit_tests |
-	sed -n 's/^numapol://p' > "$out/selftests/tests.list"
+	sed 's/^.*://' > "$out/selftests/tests.list"
+[ -s "$out/selftests/tests.list" ] || { echo "selftests: no test listed" >&2; exit 1; }

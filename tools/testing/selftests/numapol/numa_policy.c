@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/<pid>/numa_policy and /proc/<pid>/task/<tid>/numa_policy: a running
+ * process's task policy, read and changed from outside. Every test checks
+ * the effect: the policy the target itself sees (get_mempolicy(2)), what
+ * the files read back, and where the target's new pages land (move_pages(2)).
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "../kselftest_harness.h"
+#include "numapol_util.h"
+
+#define NPAGES		64
+#define MAX_THREADS	256
+
+/* A child process, driven over two pipes, with pages mapped but untouched. */
+struct target {
+	pid_t pid;
+	int cmd, resp;
+	char *region;
+};
+
+struct target_state {
+	int resp;
+	char *region;
+	int nthreads;
+	bool spawner;
+};
+
+static void *sleeper(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+static void *short_lived(void *arg)
+{
+	usleep(30000);
+	return arg;
+}
+
+/* Keeps creating short-lived threads, for the threads-during-write test. */
+static void *spawner(void *arg)
+{
+	for (;;) {
+		pthread_t th;
+
+		if (!pthread_create(&th, NULL, short_lived, NULL))
+			pthread_detach(th);
+		usleep(2000);
+	}
+	return arg;
+}
+
+static void target_main(int cmd, int resp, char *region, int nthreads,
+			bool spawn)
+{
+	pthread_t th;
+	char c;
+	int i;
+
+	for (i = 0; i < nthreads; i++)
+		if (pthread_create(&th, NULL, sleeper, NULL))
+			_exit(2);
+	if (spawn && pthread_create(&th, NULL, spawner, NULL))
+		_exit(2);
+	if (write(resp, "k", 1) != 1)
+		_exit(2);
+	while (read(cmd, &c, 1) == 1) {
+		int mode = -1;
+		unsigned long mask = 0;
+
+		switch (c) {
+		case 'T':	/* touch every page */
+			np_touch(region, NPAGES);
+			break;
+		case 'P':	/* report the policy as I see it */
+			if (np_get_mempolicy(&mode, &mask, sizeof(mask) * 8,
+					     NULL, 0))
+				mode = -errno;
+			if (write(resp, &mode, sizeof(mode)) != sizeof(mode) ||
+			    write(resp, &mask, sizeof(mask)) != sizeof(mask))
+				_exit(2);
+			continue;
+		case 'Q':
+			_exit(0);
+		}
+		if (write(resp, "k", 1) != 1)
+			_exit(2);
+	}
+	_exit(0);
+}
+
+static int target_start_as(struct target *t, int nthreads, bool spawn,
+			   uid_t uid)
+{
+	int cmd[2], resp[2];
+	char c;
+
+	memset(t, 0, sizeof(*t));
+	t->region = np_map(NPAGES);
+	if (!t->region || pipe(cmd) || pipe(resp))
+		return -1;
+	t->pid = fork();
+	if (t->pid < 0)
+		return -1;
+	if (!t->pid) {
+		close(cmd[1]);
+		close(resp[0]);
+		if (uid && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+			_exit(3);
+		prctl(PR_SET_DUMPABLE, 1);
+		target_main(cmd[0], resp[1], t->region, nthreads, spawn);
+	}
+	close(cmd[0]);
+	close(resp[1]);
+	t->cmd = cmd[1];
+	t->resp = resp[0];
+	return read(t->resp, &c, 1) == 1 && c == 'k' ? 0 : -1;
+}
+
+static int target_start(struct target *t, int nthreads)
+{
+	return target_start_as(t, nthreads, false, 0);
+}
+
+static int target_do(struct target *t, char c)
+{
+	char r;
+
+	if (write(t->cmd, &c, 1) != 1)
+		return -1;
+	return read(t->resp, &r, 1) == 1 && r == 'k' ? 0 : -1;
+}
+
+/* The policy the target's main thread sees, through get_mempolicy(2). */
+static int target_policy(struct target *t, int *mode, unsigned long *mask)
+{
+	char c = 'P';
+
+	if (write(t->cmd, &c, 1) != 1)
+		return -1;
+	if (read(t->resp, mode, sizeof(*mode)) != sizeof(*mode) ||
+	    read(t->resp, mask, sizeof(*mask)) != sizeof(*mask))
+		return -1;
+	return 0;
+}
+
+static void target_stop(struct target *t)
+{
+	if (t->pid <= 0)
+		return;
+	kill(t->pid, SIGKILL);
+	waitpid(t->pid, NULL, 0);
+	close(t->cmd);
+	close(t->resp);
+	t->pid = 0;
+}
+
+static void policy_path(char *buf, size_t size, pid_t pid, pid_t tid)
+{
+	if (tid)
+		snprintf(buf, size, "/proc/%d/task/%d/numa_policy", pid, tid);
+	else
+		snprintf(buf, size, "/proc/%d/numa_policy", pid);
+}
+
+/* Write a policy string in one write(2): 0 or -errno. */
+static int set_policy(pid_t pid, pid_t tid, const char *s)
+{
+	char path[64];
+
+	policy_path(path, sizeof(path), pid, tid);
+	return np_write_file(path, s);
+}
+
+/* Read a policy without its newline; "" on error. */
+static const char *get_policy(pid_t pid, pid_t tid, char *buf, size_t size)
+{
+	char path[64];
+	int n;
+
+	policy_path(path, sizeof(path), pid, tid);
+	n = np_read_file(path, buf, size);
+	if (n <= 0 || buf[n - 1] != '\n')
+		return "";
+	buf[n - 1] = 0;
+	return buf;
+}
+
+/* The thread ids of a process. */
+static int list_tids(pid_t pid, pid_t *tids, int max)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)) && n < max)
+		if (d->d_name[0] != '.')
+			tids[n++] = atoi(d->d_name);
+	closedir(dir);
+	return n;
+}
+
+FIXTURE(policy) {
+	struct target t;
+	int nodes;
+};
+
+FIXTURE_SETUP(policy)
+{
+	self->nodes = np_online_nodes();
+	if (self->nodes < 4)
+		SKIP(return, "needs 4 NUMA nodes (tests/vm/run --nodes 4)");
+	ASSERT_EQ(0, target_start(&self->t, 3));
+}
+
+FIXTURE_TEARDOWN(policy)
+{
+	target_stop(&self->t);
+}
+
+TEST_F(policy, reads_default)
+{
+	char buf[256];
+	int mode;
+	unsigned long mask;
+
+	ASSERT_STREQ("default", get_policy(self->t.pid, 0, buf, sizeof(buf)));
+	ASSERT_STREQ("default", get_policy(self->t.pid, self->t.pid, buf,
+					   sizeof(buf)));
+	ASSERT_EQ(0, target_policy(&self->t, &mode, &mask));
+	ASSERT_EQ(MPOL_DEFAULT, mode);
+}
+
+/* The seed's first step: most pages on node 1. */
+TEST_F(policy, prefer_1_places_new_pages_on_node_1)
+{
+	char buf[256];
+	int mode;
+	unsigned long mask;
+
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "prefer=1"));
+	ASSERT_STREQ("prefer:1", get_policy(self->t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, target_policy(&self->t, &mode, &mask));
+	ASSERT_EQ(MPOL_PREFERRED, mode);
+	ASSERT_EQ(1UL << 1, mask);
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 1));
+}
+
+TEST_F(policy, interleave_spreads_new_pages)
+{
+	char buf[256];
+	int on2, on3;
+
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "interleave={2,3}\n"));
+	ASSERT_STREQ("interleave:2-3",
+		     get_policy(self->t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	on2 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 2);
+	on3 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 3);
+	ASSERT_EQ(NPAGES, on2 + on3);
+	ASSERT_EQ(NPAGES / 2, on2);
+}
+
+TEST_F(policy, bind_places_new_pages)
+{
+	int mode;
+	unsigned long mask;
+
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:3"));
+	ASSERT_EQ(0, target_policy(&self->t, &mode, &mask));
+	ASSERT_EQ(MPOL_BIND, mode);
+	ASSERT_EQ(1UL << 3, mask);
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 3));
+}
+
+/* Each accepted form reads back in numa_maps' form, and is in force. */
+TEST_F(policy, read_your_writes)
+{
+	static const struct { const char *in, *out; int mode; unsigned long mask; } c[] = {
+		{ "bind=0,2-3", "bind:0,2-3", MPOL_BIND, 0xd },
+		{ "preferred=2", "prefer:2", MPOL_PREFERRED, 0x4 },
+		{ "prefer (many):0-1", "prefer (many):0-1", MPOL_PREFERRED_MANY, 0x3 },
+		{ "preferred-many=1,3", "prefer (many):1,3", MPOL_PREFERRED_MANY, 0xa },
+		{ "weighted-interleave:0-3", "weighted interleave:0-3",
+		  MPOL_WEIGHTED_INTERLEAVE, 0xf },
+		{ "bind=static:0-1", "bind=static:0-1", MPOL_BIND, 0x3 },
+		{ "bind=relative|balancing:0-1", "bind=relative|balancing:0-1",
+		  MPOL_BIND, 0x3 },
+		{ "interleave:all", "interleave:0-3", MPOL_INTERLEAVE, 0xf },
+		{ "Local", "local", MPOL_LOCAL, 0 },
+		{ "default", "default", MPOL_DEFAULT, 0 },
+	};
+	char buf[256];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		int mode;
+		unsigned long mask;
+
+		ASSERT_EQ(0, set_policy(self->t.pid, 0, c[i].in))
+			TH_LOG("%s", c[i].in);
+		ASSERT_STREQ(c[i].out, get_policy(self->t.pid, 0, buf,
+						  sizeof(buf)));
+		ASSERT_EQ(0, target_policy(&self->t, &mode, &mask));
+		/* get_mempolicy() reports the mode with its mode flags. */
+		ASSERT_EQ(c[i].mode, mode & ~MPOL_MODE_FLAGS) TH_LOG("%s", c[i].in);
+		ASSERT_EQ(c[i].mask, mask) TH_LOG("%s", c[i].in);
+	}
+}
+
+/* Bad input: EINVAL, and the policy in force does not change. */
+TEST_F(policy, invalid_strings_change_nothing)
+{
+	static const char * const bad[] = {
+		"", "\n", "bogus", "prefer", "prefer=0-1", "bind=3/normal",
+		"bind=0,2-5", "bind:7", "bind=static|relative:0",
+		"interleave=balancing:0-1", "default:1", "bind:0,,1", " bind:0",
+		"bind:0\n\n", "prefer=all",
+	};
+	char buf[256];
+	unsigned int i;
+	int mode;
+	unsigned long mask;
+
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "prefer=1"));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ASSERT_EQ(-EINVAL, set_policy(self->t.pid, 0, bad[i]))
+			TH_LOG("\"%s\"", bad[i]);
+		ASSERT_STREQ("prefer:1",
+			     get_policy(self->t.pid, 0, buf, sizeof(buf)));
+	}
+	ASSERT_EQ(0, target_policy(&self->t, &mode, &mask));
+	ASSERT_EQ(MPOL_PREFERRED, mode);
+	ASSERT_EQ(1UL << 1, mask);
+}
+
+/* Only one write(2), from offset 0, of at most a page. */
+TEST_F(policy, partial_and_oversized_writes)
+{
+	char path[64], buf[256], *big;
+	int fd;
+
+	policy_path(path, sizeof(path), self->t.pid, 0);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-1, pwrite(fd, "prefer=1", 8, 1));
+	ASSERT_EQ(EINVAL, errno);
+	big = malloc(8192);
+	ASSERT_NE(NULL, big);
+	memset(big, '0', 8192);
+	memcpy(big, "bind:", 5);
+	ASSERT_EQ(-1, write(fd, big, 8192));
+	ASSERT_EQ(EINVAL, errno);
+	free(big);
+	ASSERT_EQ(8, write(fd, "prefer=2", 8));
+	close(fd);
+	ASSERT_STREQ("prefer:2", get_policy(self->t.pid, 0, buf, sizeof(buf)));
+}
+
+/* The <pid> file changes every thread. */
+TEST_F(policy, pid_file_changes_every_thread)
+{
+	pid_t tids[MAX_THREADS];
+	char buf[256];
+	int i, n;
+
+	n = list_tids(self->t.pid, tids, MAX_THREADS);
+	ASSERT_EQ(4, n);
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "interleave:1-2"));
+	for (i = 0; i < n; i++)
+		ASSERT_STREQ("interleave:1-2",
+			     get_policy(self->t.pid, tids[i], buf, sizeof(buf)))
+			TH_LOG("thread %d", tids[i]);
+}
+
+/* A <tid> file changes that thread alone. */
+TEST_F(policy, tid_file_changes_one_thread)
+{
+	pid_t tids[MAX_THREADS], victim = 0;
+	char buf[256];
+	int i, n;
+
+	n = list_tids(self->t.pid, tids, MAX_THREADS);
+	ASSERT_EQ(4, n);
+	for (i = 0; i < n; i++)
+		if (tids[i] != self->t.pid)
+			victim = tids[i];
+	ASSERT_NE(0, victim);
+	ASSERT_EQ(0, set_policy(self->t.pid, victim, "bind:2"));
+	for (i = 0; i < n; i++)
+		ASSERT_STREQ(tids[i] == victim ? "bind:2" : "default",
+			     get_policy(self->t.pid, tids[i], buf, sizeof(buf)));
+	/* The <pid> file shows the leader's. */
+	ASSERT_STREQ("default", get_policy(self->t.pid, 0, buf, sizeof(buf)));
+}
+
+/* A stopped target: EAGAIN within the bound, and nothing changes. */
+TEST_F(policy, stopped_target_eagain_unchanged)
+{
+	struct timespec a, b;
+	pid_t tids[MAX_THREADS];
+	char buf[256];
+	double secs;
+	int i, n;
+
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "prefer=3"));
+	ASSERT_EQ(0, kill(self->t.pid, SIGSTOP));
+	usleep(100000);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	ASSERT_EQ(-EAGAIN, set_policy(self->t.pid, 0, "bind:0"));
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	secs = b.tv_sec - a.tv_sec + (b.tv_nsec - a.tv_nsec) / 1e9;
+	ASSERT_LT(secs, 30.0);
+	n = list_tids(self->t.pid, tids, MAX_THREADS);
+	for (i = 0; i < n; i++)
+		ASSERT_STREQ("prefer:3",
+			     get_policy(self->t.pid, tids[i], buf, sizeof(buf)));
+	ASSERT_EQ(-EAGAIN, set_policy(self->t.pid, self->t.pid, "bind:0"));
+	ASSERT_EQ(0, kill(self->t.pid, SIGCONT));
+	/* Continued, it has the old policy, and takes a new one. */
+	ASSERT_STREQ("prefer:3", get_policy(self->t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 3));
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:0"));
+	ASSERT_STREQ("bind:0", get_policy(self->t.pid, 0, buf, sizeof(buf)));
+}
+
+/*
+ * One thread stopped by ptrace, the others running: the ones that took the
+ * new policy are given their old one back.
+ */
+TEST_F(policy, partial_failure_rolls_back)
+{
+	pid_t tids[MAX_THREADS], victim = 0;
+	char buf[256];
+	int i, n, status;
+
+	n = list_tids(self->t.pid, tids, MAX_THREADS);
+	ASSERT_EQ(4, n);
+	for (i = 0; i < n; i++)
+		if (tids[i] != self->t.pid)
+			victim = tids[i];
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "prefer=2"));
+	/* PTRACE_SEIZE + INTERRUPT stops one thread, not the group. */
+	ASSERT_EQ(0, syscall(__NR_ptrace, 0x4206 /* SEIZE */, victim, 0, 0));
+	ASSERT_EQ(0, syscall(__NR_ptrace, 0x4207 /* INTERRUPT */, victim, 0, 0));
+	ASSERT_EQ(victim, waitpid(victim, &status, __WALL));
+	ASSERT_EQ(-EAGAIN, set_policy(self->t.pid, 0, "bind:1"));
+	for (i = 0; i < n; i++)
+		ASSERT_STREQ("prefer:2",
+			     get_policy(self->t.pid, tids[i], buf, sizeof(buf)))
+			TH_LOG("thread %d", tids[i]);
+	ASSERT_EQ(0, syscall(__NR_ptrace, 17 /* DETACH */, victim, 0, 0));
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:1"));
+	for (i = 0; i < n; i++)
+		ASSERT_STREQ("bind:1",
+			     get_policy(self->t.pid, tids[i], buf, sizeof(buf)));
+}
+
+/* A target that has exited: ESRCH through a descriptor opened before. */
+TEST_F(policy, exited_target_esrch)
+{
+	char path[64];
+	int fd;
+
+	policy_path(path, sizeof(path), self->t.pid, 0);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+	target_stop(&self->t);
+	ASSERT_EQ(-1, write(fd, "prefer=1", 8));
+	ASSERT_EQ(ESRCH, errno);
+	close(fd);
+	ASSERT_EQ(-1, open(path, O_WRONLY));
+	ASSERT_EQ(ENOENT, errno);
+}
+
+/* Writing one's own file works, in one's own context. */
+TEST(self_write)
+{
+	int mode;
+	unsigned long mask;
+	char buf[256];
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	ASSERT_EQ(0, np_write_file("/proc/self/numa_policy", "bind:2-3"));
+	ASSERT_EQ(0, np_get_mempolicy(&mode, &mask, sizeof(mask) * 8, NULL, 0));
+	ASSERT_EQ(MPOL_BIND, mode);
+	ASSERT_EQ(0xcUL, mask);
+	ASSERT_LT(0, np_read_file("/proc/thread-self/numa_policy", buf,
+				  sizeof(buf)));
+	ASSERT_STREQ("bind:2-3\n", buf);
+	ASSERT_EQ(0, np_write_file("/proc/thread-self/numa_policy", "default"));
+	ASSERT_EQ(0, np_get_mempolicy(&mode, &mask, sizeof(mask) * 8, NULL, 0));
+	ASSERT_EQ(MPOL_DEFAULT, mode);
+}
+
+/* Kernel threads have no policy to change (kthreadd is pid 2). */
+TEST(kernel_thread_einval)
+{
+	char buf[256];
+
+	ASSERT_EQ(-EINVAL, np_write_file("/proc/2/numa_policy", "local"));
+	ASSERT_LT(0, np_read_file("/proc/2/numa_policy", buf, sizeof(buf)));
+	ASSERT_STREQ("default\n", buf);
+}
+
+/* Threads created while the write is in progress end with the new policy. */
+TEST(threads_created_during_write)
+{
+	pid_t tids[MAX_THREADS];
+	struct target t;
+	char buf[256];
+	int round, i, n;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	ASSERT_EQ(0, target_start_as(&t, 0, true, 0));
+	for (round = 0; round < 20; round++) {
+		const char *want = round % 2 ? "interleave:0-3" : "bind:1-2";
+
+		ASSERT_EQ(0, set_policy(t.pid, 0, want));
+		/* Every thread now, and any created from now on. */
+		n = list_tids(t.pid, tids, MAX_THREADS);
+		ASSERT_LT(1, n);
+		for (i = 0; i < n; i++) {
+			const char *got = get_policy(t.pid, tids[i], buf,
+						     sizeof(buf));
+
+			/* A thread may have exited since the listing. */
+			if (*got)
+				ASSERT_STREQ(want, got) TH_LOG("thread %d", tids[i]);
+		}
+	}
+	target_stop(&t);
+}
+
+/* A writer killed while it waits leaves the old policy or the new one. */
+TEST(killed_writer_old_or_new)
+{
+	struct target t;
+	char buf[256];
+	pid_t writer;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	ASSERT_EQ(0, target_start(&t, 2));
+	ASSERT_EQ(0, set_policy(t.pid, 0, "prefer=1"));
+	ASSERT_EQ(0, kill(t.pid, SIGSTOP));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer)
+		_exit(set_policy(t.pid, 0, "bind:2") ? 1 : 0);
+	usleep(200000);
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	ASSERT_EQ(0, kill(t.pid, SIGCONT));
+	ASSERT_STREQ("prefer:1", get_policy(t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, target_do(&t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(t.pid, t.region, NPAGES, 1));
+	target_stop(&t);
+}
+
+/* Permissions: a user may change its own processes, not root's. */
+TEST(permissions_unprivileged)
+{
+	struct target mine, roots;
+	char path[64], buf[256];
+	pid_t pid;
+	int status;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	if (getuid() != 0)
+		SKIP(return, "needs root to create users");
+	ASSERT_EQ(0, target_start_as(&mine, 0, false, 1000));
+	ASSERT_EQ(0, target_start(&roots, 0));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+			_exit(10);
+		/* Another user's process: the open is refused. */
+		policy_path(path, sizeof(path), roots.pid, 0);
+		if (open(path, O_WRONLY) >= 0 || errno != EACCES)
+			_exit(11);
+		/* And reading needs ptrace read access. */
+		if (open(path, O_RDONLY) >= 0 || errno != EACCES)
+			_exit(12);
+		/* One's own process. */
+		if (set_policy(mine.pid, 0, "prefer=2"))
+			_exit(13);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_STREQ("prefer:2", get_policy(mine.pid, 0, buf, sizeof(buf)));
+	ASSERT_STREQ("default", get_policy(roots.pid, 0, buf, sizeof(buf)));
+	target_stop(&mine);
+	target_stop(&roots);
+}
+
+/* A descriptor opened before the target's execve(2) no longer writes. */
+TEST(descriptor_dies_with_exec)
+{
+	char path[64], buf[256];
+	int fd, sync[2];
+	pid_t pid;
+	char c;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	ASSERT_EQ(0, pipe(sync));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(sync[1]);
+		if (read(sync[0], &c, 1) != 1)
+			_exit(1);
+		execl("/bin/sleep", "sleep", "30", NULL);
+		_exit(2);
+	}
+	close(sync[0]);
+	policy_path(path, sizeof(path), pid, 0);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(8, write(fd, "prefer=1", 8));
+	ASSERT_EQ(1, write(sync[1], "x", 1));
+	/* Wait for the exec: comm changes. */
+	for (c = 0; c < 100; c++) {
+		snprintf(buf, sizeof(buf), "/proc/%d/comm", pid);
+		if (np_read_file(buf, buf, sizeof(buf)) > 0 &&
+		    !strcmp(buf, "sleep\n"))
+			break;
+		usleep(20000);
+	}
+	ASSERT_EQ(-1, write(fd, "prefer=2", 8));
+	ASSERT_EQ(EPERM, errno);
+	close(fd);
+	/* The exec kept the policy (as execve(2) does); a new open works. */
+	ASSERT_STREQ("prefer:1", get_policy(pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, set_policy(pid, 0, "prefer=2"));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* In a cpuset limited to nodes 1-2: other nodes refused, "all" is 1-2. */
+TEST(cpuset_restricts_nodes)
+{
+	const char *cg = "/sys/fs/cgroup/numapol-test";
+	char path[128], buf[256];
+	struct target t;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	if (np_write_file("/sys/fs/cgroup/cgroup.subtree_control", "+cpuset"))
+		SKIP(return, "no cpuset controller");
+	rmdir(cg);
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	snprintf(path, sizeof(path), "%s/cpuset.mems", cg);
+	ASSERT_EQ(0, np_write_file(path, "1-2"));
+	ASSERT_EQ(0, target_start(&t, 1));
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
+	snprintf(buf, sizeof(buf), "%d", t.pid);
+	ASSERT_EQ(0, np_write_file(path, buf));
+
+	ASSERT_EQ(-EINVAL, set_policy(t.pid, 0, "bind:0"));
+	ASSERT_EQ(-EINVAL, set_policy(t.pid, 0, "prefer=3"));
+	ASSERT_EQ(-EINVAL, set_policy(t.pid, 0, "interleave:1-3"));
+	ASSERT_STREQ("default", get_policy(t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, set_policy(t.pid, 0, "bind:all"));
+	ASSERT_STREQ("bind:1-2", get_policy(t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, set_policy(t.pid, 0, "prefer=2"));
+	ASSERT_EQ(0, target_do(&t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(t.pid, t.region, NPAGES, 2));
+	target_stop(&t);
+	rmdir(cg);
+}
+
+TEST_HARNESS_MAIN

@@ -268,7 +268,7 @@ static void numapol_roundtrip_test(struct kunit *test)
 		MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING,
 	};
 	char *in, *out;
-	int m, f, l, accepted = 0;
+	int i, accepted = 0;
 
 	numapol_need_four_nodes(test);
 	in = kunit_kzalloc(test, NUMAPOL_STR_SIZE, GFP_KERNEL);
@@ -276,9 +276,11 @@ static void numapol_roundtrip_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, in);
 	KUNIT_ASSERT_NOT_NULL(test, out);
 
-	for (m = 0; m < ARRAY_SIZE(numapol_all_modes); m++)
-	for (f = 0; f < ARRAY_SIZE(flag_sets); f++)
-	for (l = 0; l < ARRAY_SIZE(lists); l++) {
+	for (i = 0; i < ARRAY_SIZE(numapol_all_modes) *
+			ARRAY_SIZE(flag_sets) * ARRAY_SIZE(lists); i++) {
+		int l = i % ARRAY_SIZE(lists);
+		int f = i / ARRAY_SIZE(lists) % ARRAY_SIZE(flag_sets);
+		int m = i / ARRAY_SIZE(lists) / ARRAY_SIZE(flag_sets);
 		unsigned short mode = numapol_all_modes[m];
 		unsigned short flags = flag_sets[f];
 		struct mempolicy mp = { .mode = mode, .flags = flags };
@@ -394,6 +396,7 @@ static struct kunit_suite numapol_parse_test_suite = {
 	.name = "numapol_policy",
 	.test_cases = numapol_parse_test_cases,
 };
+
 kunit_test_suite(numapol_parse_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for numapol");

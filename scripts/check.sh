@@ -1,6 +1,7 @@
 #!/bin/bash
 # `make check`: scripts/checkpatch.pl --strict over every kernel file we wrote
-# and every hunk under patches/. Exit 0 only when all are clean.
+# (whole files) and over the exported patch series (hunks to existing files
+# and commit messages). Exit 0 only when all are clean.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${NUMAPOL_OUT:-$top/out}
@@ -14,15 +15,19 @@ files=$(git ls-files -co --exclude-standard -- fs mm include Documentation \
 for f in $files; do
 	n=$((n + 1))
 	# checkpatch resolves paths against the kernel tree it lives in.
-	if ! (cd "$out/linux" && "$cp" "${opts[@]}" -f "$f"); then
-		bad=$((bad + 1))
-	fi
+	(cd "$out/linux" && "$cp" "${opts[@]}" -f "$f") || bad=$((bad + 1))
 done
-for d in $(find patches -name '*.diff' | sort); do
+series=$(mktemp -d)
+trap 'rm -rf "$series"' EXIT
+if ! "$top/scripts/series.sh" "$series" >/dev/null; then
+	echo "check: the patch series cannot be exported" >&2
+	bad=$((bad + 1))
+fi
+for p in "$series"/*.patch; do
+	[ -e "$p" ] || continue
+	case "$p" in *numacfg*) continue ;; esac	# userspace, not kernel style
 	n=$((n + 1))
-	if ! (cd "$out/linux" && "$cp" "${opts[@]}" --no-signoff "$top/$d"); then
-		bad=$((bad + 1))
-	fi
+	(cd "$out/linux" && "$cp" "${opts[@]}" "$p") || bad=$((bad + 1))
 done
-echo "check: $n files and hunks, $bad with checkpatch findings"
+echo "check: $n files and patches, $bad with checkpatch findings"
 [ "$bad" -eq 0 ]

@@ -27,7 +27,7 @@ gone=$(comm -13 <(echo "$ours") <(echo "$listed"))
 repo=$(mktemp -d)
 trap 'rm -rf "$repo"' EXIT
 git -C "$repo" init -q
-git -C "$repo" config user.name "numapol"
+git -C "$repo" config user.name "numapol developers"
 git -C "$repo" config user.email "numapol@example.org"
 # The base: pristine copies of every kernel file a hunk touches.
 for rel in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' patches/*/*.diff 2>/dev/null | sort -u); do

@@ -14,21 +14,17 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t grow;
-
-static void on_usr1(int sig)
-{
-	(void)sig;
-	grow++;
-}
-
 int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	long npages = argc > 1 ? atol(argv[1]) : 256;
+	sigset_t set;
 	char *start;
+	int sig;
 
-	signal(SIGUSR1, on_usr1);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* A first page so that [heap] exists before anyone looks. */
 	start = sbrk(page);
@@ -36,19 +32,15 @@ int main(int argc, char **argv)
 		return 1;
 	start[0] = 1;
 	printf("ready %d %lx\n", getpid(), (unsigned long)start);
-	for (;;) {
-		while (!grow)
-			pause();
-		while (grow) {
-			char *p = sbrk(npages * page);
-			long i;
+	while (!sigwait(&set, &sig)) {
+		char *p = sbrk(npages * page);
+		long i;
 
-			grow--;
-			if (p == (void *)-1)
-				return 1;
-			for (i = 0; i < npages; i++)
-				p[i * page] = 1;
-			printf("grew %ld\n", npages);
-		}
+		if (p == (void *)-1)
+			return 1;
+		for (i = 0; i < npages; i++)
+			p[i * page] = 1;
+		printf("grew %ld\n", npages);
 	}
+	return 1;
 }

@@ -49,16 +49,22 @@ static inline int np_online_nodes(void)
 {
 	char buf[64] = "";
 	int fd = open("/sys/devices/system/node/online", O_RDONLY);
-	int lo, hi;
+	char *end;
+	long lo, hi;
 
 	if (fd < 0)
 		return 0;
 	if (read(fd, buf, sizeof(buf) - 1) <= 0)
 		buf[0] = 0;
 	close(fd);
-	if (sscanf(buf, "%d-%d", &lo, &hi) == 2)
-		return hi - lo + 1;
-	return sscanf(buf, "%d", &lo) == 1 ? 1 : 0;
+	/* "0" or "0-3": these tests want contiguous nodes. */
+	lo = strtol(buf, &end, 10);
+	if (end == buf)
+		return 0;
+	if (*end != '-')
+		return 1;
+	hi = strtol(end + 1, NULL, 10);
+	return hi - lo + 1;
 }
 
 /*
@@ -109,10 +115,11 @@ static inline void *np_map(int npages)
 /* Fault in every page of the mapping. */
 static inline void np_touch(void *addr, int npages)
 {
+	char *p = addr;
 	int i;
 
 	for (i = 0; i < npages; i++)
-		((volatile char *)addr)[(size_t)i * NP_PAGE_SIZE] = 1;
+		p[(size_t)i * NP_PAGE_SIZE] = 1;
 }
 
 /* Read a small file into buf (NUL-terminated). Returns length or -errno. */

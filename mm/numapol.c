@@ -44,8 +44,12 @@
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mempolicy.h>
+#include <linux/migrate.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/moduleparam.h>
 #include <linux/numapol.h>
+#include <linux/pagewalk.h>
 #include <linux/ptrace.h>
 #include <linux/refcount.h>
 #include <linux/sched/signal.h>
@@ -53,6 +57,7 @@
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swap.h>
 #include <linux/task_work.h>
 #include <linux/xarray.h>
 
@@ -369,9 +374,17 @@ struct numapol_req {
 	struct task_struct *task;
 	struct numapol_policy *pol;	/* NULL: put @old back */
 	struct mempolicy *old;		/* the thread's policy before */
+	struct numapol_range *range;	/* set: a VMA policy, not the task's */
 	int ret;
 	bool queued;
 	bool applied;
+};
+
+/* What numapol_set_range() asks of the target. */
+struct numapol_range {
+	struct mm_struct *mm;
+	unsigned long start, end;
+	bool move;
 };
 
 static void numapol_req_put(struct numapol_req *req)
@@ -399,19 +412,32 @@ static struct numapol_req *numapol_req_alloc(struct task_struct *task,
 	return req;
 }
 
+/* The node list of @pol for current, checked against its cpuset. */
+static int numapol_current_nodes(const struct numapol_policy *pol,
+				 nodemask_t *nodes)
+{
+	nodemask_t allowed;
+
+	nodes_and(allowed, cpuset_current_mems_allowed, node_states[N_MEMORY]);
+	*nodes = pol->all ? allowed : pol->nodes;
+	if (!(pol->flags & MPOL_F_RELATIVE_NODES) &&
+	    !nodes_subset(*nodes, allowed))
+		return -EINVAL;
+	return 0;
+}
+
 /* Install @pol as current's task policy; *@oldp gets the previous one. */
 static int numapol_set_current(const struct numapol_policy *pol,
 			       struct mempolicy **oldp)
 {
 	unsigned short flags = pol->flags;
-	nodemask_t allowed, nodes;
 	struct mempolicy *old;
+	nodemask_t nodes;
 	int ret;
 
-	nodes_and(allowed, cpuset_current_mems_allowed, node_states[N_MEMORY]);
-	nodes = pol->all ? allowed : pol->nodes;
-	if (!(flags & MPOL_F_RELATIVE_NODES) && !nodes_subset(nodes, allowed))
-		return -EINVAL;
+	ret = numapol_current_nodes(pol, &nodes);
+	if (ret)
+		return ret;
 	/* As sanitize_mpol_flags() does for set_mempolicy(2). */
 	if (flags & MPOL_F_NUMA_BALANCING)
 		flags |= MPOL_F_MOF | MPOL_F_MORON;
@@ -426,6 +452,30 @@ static int numapol_set_current(const struct numapol_policy *pol,
 	}
 	*oldp = old;
 	return 0;
+}
+
+/* mbind(2) of a range of current's mm, as the range request says. */
+static int numapol_mbind_current(const struct numapol_policy *pol,
+				 const struct numapol_range *range)
+{
+	unsigned short mode = MPOL_DEFAULT, flags = 0;
+	nodemask_t nodes = NODE_MASK_NONE;
+	int ret;
+
+	/* The target has called execve() since the request was made. */
+	if (current->mm != range->mm)
+		return -ESRCH;
+	if (pol) {
+		ret = numapol_current_nodes(pol, &nodes);
+		if (ret)
+			return ret;
+		mode = pol->mode;
+		flags = pol->flags;
+		if (flags & MPOL_F_NUMA_BALANCING)
+			flags |= MPOL_F_MOF | MPOL_F_MORON;
+	}
+	return do_mbind(range->start, range->end - range->start, mode, flags,
+			&nodes, range->move ? MPOL_MF_MOVE : 0);
 }
 
 /* Put back the exact policy current had before a failed write. */
@@ -452,6 +502,9 @@ static void numapol_twork(struct callback_head *head)
 	if (current->flags & PF_EXITING) {
 		/* From exit_task_work(): the thread's policy is about to go. */
 		req->ret = -ESRCH;
+	} else if (req->range) {
+		req->ret = numapol_mbind_current(req->pol, req->range);
+		req->applied = !req->ret;
 	} else if (req->pol) {
 		req->ret = numapol_set_current(req->pol, &req->old);
 		req->applied = !req->ret;
@@ -712,4 +765,388 @@ int numapol_set_thread(struct task_struct *task, struct numapol_policy *pol)
 int numapol_set_process(struct task_struct *task, struct numapol_policy *pol)
 {
 	return numapol_set(task, pol, true);
+}
+
+/**
+ * numapol_live_thread - the thread of a process that runs range requests
+ * @task: any thread of the process
+ *
+ * Return: a referenced thread: the leader unless it is exiting, else the
+ * first thread that is not, else @task.
+ */
+struct task_struct *numapol_live_thread(struct task_struct *task)
+{
+	struct task_struct *t, *found = NULL;
+
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		if (!(t->flags & PF_EXITING)) {
+			found = get_task_struct(t);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found ?: get_task_struct(task);
+}
+
+/**
+ * numapol_set_range - set the policy of an address range, as mbind(2) would
+ * @task: a thread of the target process
+ * @mm: the target's mm, as seen when access was checked
+ * @start: start of the range, page aligned
+ * @end: its end (exclusive), page aligned
+ * @pol: the policy, or NULL to remove the range's VMA policy
+ * @move: also migrate the range's pages to conform (MPOL_MF_MOVE)
+ *
+ * A thread of the target calls do_mbind() itself (task_work), so VMAs are
+ * split and merged, nodes checked against the target's cpuset and locks
+ * taken exactly as for the target's own mbind(2); the caller waits.
+ *
+ * Return: 0, or as mbind(2) (-EFAULT for a hole in the range, -EIO ...);
+ * -EINVAL for nodes the target may not use; -ESRCH when the target has
+ * exited or called execve() since @mm was taken; -EAGAIN when the target
+ * did not run the change within numapol.timeout_ms (nothing changed);
+ * -EINTR when the caller was killed before the change started.
+ */
+int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
+		      unsigned long start, unsigned long end,
+		      struct numapol_policy *pol, bool move)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
+	struct numapol_range range = {
+		.mm = mm, .start = start, .end = end, .move = move,
+	};
+	struct numapol_req *req;
+	struct task_struct *t;
+	int ret;
+
+	if ((start | end) & ~PAGE_MASK || end <= start)
+		return -EINVAL;
+	if (task->flags & PF_KTHREAD)
+		return -EINVAL;
+	ret = security_task_movememory(task);
+	if (ret)
+		return ret;
+	t = numapol_live_thread(task);
+	req = numapol_req_alloc(t, pol);
+	put_task_struct(t);
+	if (!req)
+		return -ENOMEM;
+	/* @range lives on this stack: the request is settled before return. */
+	req->range = &range;
+
+	ret = mutex_lock_killable(&task->signal->cred_guard_mutex);
+	if (ret)
+		goto out;
+	numapol_req_queue(req);
+	ret = numapol_req_wait(req, deadline);
+	if (ret) {
+		/* A long MPOL_MF_MOVE may still be running: let it finish. */
+		numapol_req_settle(req);
+		if (completion_done(&req->done))
+			ret = 0;
+	}
+	if (!ret)
+		ret = req->ret;
+	mutex_unlock(&task->signal->cred_guard_mutex);
+out:
+	numapol_req_put(req);
+	return ret;
+}
+
+/* Tokens numa_maps itself prints after the policy: a restore ignores them. */
+static bool numapol_maps_stat_token(const char *tok)
+{
+	static const char * const keys[] = {
+		"anon=", "dirty=", "mapped=", "mapmax=", "swapcache=",
+		"active=", "writeback=", "kernelpagesize_kB=",
+	};
+	int i;
+
+	if (!strcmp(tok, "heap") || !strcmp(tok, "stack") ||
+	    !strcmp(tok, "huge"))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strncmp(tok, keys[i], strlen(keys[i])))
+			return true;
+	/* N<node>=<pages> */
+	if (tok[0] == 'N' && isdigit(tok[1])) {
+		tok += strspn(tok + 1, "0123456789") + 1;
+		return tok[0] == '=' && tok[1] &&
+		       !tok[1 + strspn(tok + 1, "0123456789")];
+	}
+	return false;
+}
+
+/* A node list of a migration line: "0", "0-1,3", "{2,3}". */
+static int numapol_parse_nodemask(char *str, nodemask_t *mask)
+{
+	struct numapol_policy tmp = {};
+	int ret = numapol_parse_nodes(str, &tmp);
+
+	if (ret || tmp.all || !nodes_subset(tmp.nodes, node_states[N_POSSIBLE]))
+		return -EINVAL;
+	*mask = tmp.nodes;
+	return 0;
+}
+
+/* "N<from>[(<pages>)]><to>" */
+static int numapol_parse_migration(char *tok, struct numapol_maps_line *l)
+{
+	char *gt = strchr(tok, '>'), *paren;
+
+	if (tok[0] != 'N' || !gt)
+		return -EINVAL;
+	*gt = '\0';
+	l->max_pages = ULONG_MAX;
+	paren = strchr(tok, '(');
+	if (paren) {
+		size_t n = strlen(paren);
+
+		if (n < 3 || paren[n - 1] != ')')
+			return -EINVAL;
+		paren[n - 1] = '\0';
+		*paren = '\0';
+		if (!isdigit(paren[1]) || kstrtoul(paren + 1, 10, &l->max_pages) ||
+		    !l->max_pages)
+			return -EINVAL;
+	}
+	if (numapol_parse_nodemask(tok + 1, &l->from) ||
+	    numapol_parse_nodemask(gt + 1, &l->to))
+		return -EINVAL;
+	return 0;
+}
+
+static int numapol_parse_hex(const char *s, unsigned long *val)
+{
+	if (!strncasecmp(s, "0x", 2))
+		s += 2;
+	if (!isxdigit(*s))
+		return -EINVAL;
+	return kstrtoul(s, 16, val);
+}
+
+/**
+ * numapol_parse_maps_line - parse one line written to /proc/<pid>/numa_maps
+ * @line: the line, without its newline, not necessarily NUL-terminated
+ * @len: its length
+ * @out: the result; on success, @out->pol holds a reference (or is NULL)
+ *
+ * ``range SP action [SP numa_maps-token ...]`` where range is ``HEX`` (the
+ * start of a VMA, numa_maps' first column) or ``HEX-HEX`` (page aligned),
+ * and action is a policy (numapol_parse(), its two-word mode names
+ * included) optionally followed by ``move``, or ``N<nodes>[(<pages>)]>
+ * <nodes>``. The tokens numa_maps prints after the policy are ignored (all
+ * of the line after ``file=``, whose path may hold spaces); any other is
+ * refused.
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int numapol_parse_maps_line(const char *line, size_t len,
+			    struct numapol_maps_line *out)
+{
+	char *buf, *p, *tok, *dash, *action;
+	int ret = -EINVAL;
+
+	memset(out, 0, sizeof(*out));
+	if (!len || len > PATH_MAX + 512 || memchr(line, '\0', len))
+		return -EINVAL;
+	buf = kmemdup_nul(line, len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	p = buf;
+
+	/* The range. */
+	tok = strsep(&p, " ");
+	dash = strchr(tok, '-');
+	if (dash)
+		*dash = '\0';
+	if (numapol_parse_hex(tok, &out->start) || (out->start & ~PAGE_MASK))
+		goto err;
+	if (dash) {
+		if (numapol_parse_hex(dash + 1, &out->end) ||
+		    (out->end & ~PAGE_MASK) || out->end <= out->start)
+			goto err;
+	} else {
+		out->whole_vma = true;
+	}
+
+	/* The action: a policy ("prefer (many)" holds a space) or "N..>..". */
+	action = strsep(&p, " ");
+	if (!action || !*action)
+		goto err;
+	if (action[0] == 'N') {
+		ret = numapol_parse_migration(action, out);
+		if (ret)
+			goto err;
+		ret = -EINVAL;
+	} else {
+		size_t alen = strlen(action);
+
+		if (p && ((!strcasecmp(action, "prefer") &&
+			   !strncasecmp(p, "(many)", 6)) ||
+			  (!strcasecmp(action, "weighted") &&
+			   !strncasecmp(p, "interleave", 10)))) {
+			/* Rejoin the two words strsep() split. */
+			action[alen] = ' ';
+			strsep(&p, " ");
+			alen = strlen(action);
+		}
+		out->pol = numapol_parse(action, alen);
+		if (IS_ERR(out->pol)) {
+			ret = PTR_ERR(out->pol);
+			out->pol = NULL;
+			goto err;
+		}
+		if (p && !strcmp(p, "move")) {
+			out->move = true;
+			p = NULL;
+		} else if (p && !strncmp(p, "move ", 5)) {
+			out->move = true;
+			p += 5;
+		}
+	}
+
+	/* What numa_maps prints after the policy. */
+	while ((tok = strsep(&p, " "))) {
+		if (!strncmp(tok, "file=", 5))
+			break;
+		if (!numapol_maps_stat_token(tok))
+			goto err;
+	}
+	kfree(buf);
+	return 0;
+err:
+	numapol_policy_put(out->pol);
+	out->pol = NULL;
+	kfree(buf);
+	return ret;
+}
+
+/* Pages looked at per mmap_lock hold: bounds how long the target waits. */
+#define NUMAPOL_MIGRATE_BATCH	512
+
+/*
+ * Isolate the folios of [*addr, end) that sit on @from, at most @budget base
+ * pages, onto lists[] by target node (round robin over @to, from *@node).
+ * Called with the mmap_lock held for reading; advances *@addr.
+ */
+static unsigned long numapol_isolate_batch(struct mm_struct *mm,
+					   unsigned long *addr,
+					   unsigned long end,
+					   const nodemask_t *from,
+					   const nodemask_t *to, int *node,
+					   unsigned long budget,
+					   struct list_head *lists)
+{
+	unsigned long isolated = 0, scanned = 0;
+
+	while (*addr < end && scanned < NUMAPOL_MIGRATE_BATCH &&
+	       isolated < budget) {
+		struct vm_area_struct *vma = find_vma(mm, *addr);
+		struct folio_walk fw;
+		struct folio *folio;
+		unsigned long next = *addr + PAGE_SIZE;
+
+		if (!vma || vma->vm_start >= end) {
+			*addr = end;
+			break;
+		}
+		if (*addr < vma->vm_start)
+			*addr = vma->vm_start;
+		if (!vma_migratable(vma)) {
+			*addr = vma->vm_end;
+			continue;
+		}
+		scanned++;
+		folio = folio_walk_start(&fw, vma, *addr, 0);
+		if (folio) {
+			long nr = folio_nr_pages(folio);
+
+			if (fw.level == FW_LEVEL_PMD)
+				next = ALIGN_DOWN(*addr, PMD_SIZE) + PMD_SIZE;
+			if (node_isset(folio_nid(folio), *from) &&
+			    nr <= budget - isolated &&
+			    __add_folio_for_migration(folio, *node,
+						      &lists[*node],
+						      false) == 1) {
+				isolated += nr;
+				*node = next_node_in(*node, *to);
+			}
+			folio_walk_end(&fw, vma);
+		}
+		*addr = min(next, vma->vm_end);
+	}
+	return isolated;
+}
+
+/**
+ * numapol_migrate_range - move pages of a range from some nodes to others
+ * @mm: the target's mm (the caller holds a reference on its users)
+ * @start: start of the range
+ * @end: its end (exclusive)
+ * @from: the nodes whose pages move
+ * @to: the nodes they move to, spread round robin
+ * @max_pages: at most this many base pages move (ULONG_MAX: no limit)
+ *
+ * Runs in the caller's context, in batches of NUMAPOL_MIGRATE_BATCH pages:
+ * the mmap_lock is held (for reading) only while a batch is isolated, and
+ * the batch is migrated without it, so the target is never stopped for
+ * long. Pages mapped by other processes are left alone, as move_pages(2)
+ * does without MPOL_MF_MOVE_ALL. Policies are not changed.
+ *
+ * Return: the number of base pages migrated, -EINTR when the caller got a
+ * fatal signal (pages moved so far stay moved), or -ENOMEM.
+ */
+long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
+			   unsigned long end, const nodemask_t *from,
+			   const nodemask_t *to, unsigned long max_pages)
+{
+	unsigned long addr = start, moved = 0;
+	struct list_head *lists;
+	long ret = 0;
+	int node, n;
+
+	if (nodes_empty(*from) || nodes_empty(*to))
+		return -EINVAL;
+	lists = kcalloc(nr_node_ids, sizeof(*lists), GFP_KERNEL);
+	if (!lists)
+		return -ENOMEM;
+	for (n = 0; n < nr_node_ids; n++)
+		INIT_LIST_HEAD(&lists[n]);
+	node = first_node(*to);
+
+	lru_cache_disable();
+	while (addr < end && moved < max_pages) {
+		unsigned long isolated;
+
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (mmap_read_lock_killable(mm)) {
+			ret = -EINTR;
+			break;
+		}
+		isolated = numapol_isolate_batch(mm, &addr, end, from, to,
+						 &node, max_pages - moved,
+						 lists);
+		mmap_read_unlock(mm);
+
+		for_each_node_mask(n, *to) {
+			int failed;
+
+			if (list_empty(&lists[n]))
+				continue;
+			/* > 0: that many could not move (and were put back). */
+			failed = do_move_pages_to_node(&lists[n], n);
+			if (failed > 0)
+				isolated -= min_t(unsigned long, failed, isolated);
+		}
+		moved += isolated;
+		cond_resched();
+	}
+	lru_cache_enable();
+	kfree(lists);
+	return ret ? ret : moved;
 }

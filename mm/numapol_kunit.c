@@ -380,6 +380,134 @@ static void numapol_kthread_test(struct kunit *test)
 	numapol_policy_put(pol);
 }
 
+struct numapol_maps_case {
+	const char *in;
+	const char *out;	/* numapol_maps_desc() of the result; NULL: refused */
+};
+
+static const struct numapol_maps_case numapol_maps_cases[] = {
+	/* The seed's examples and the spec's. */
+	{ "2000000000040000 interleave={2,3}", "2000000000040000 vma interleave:2-3" },
+	{ "7f3a1c000000-7f3a1c400000 bind:1 move", "7f3a1c000000-7f3a1c400000 bind:1 move" },
+	{ "7f3a1c000000 N0-1(1000)>3", "7f3a1c000000 vma N0-1>3 (1000)" },
+	{ "2aaaaaaab000 bind=0,2-3", "2aaaaaaab000 vma bind:0,2-3" },
+	/* 0x, case of hex digits, two-word modes, move. */
+	{ "0x7F3A1C000000 local", "7f3a1c000000 vma local" },
+	{ "0x1000-0x3000 prefer (many):0-1", "1000-3000 prefer (many):0-1" },
+	{ "1000 weighted interleave:0-3 move", "1000 vma weighted interleave:0-3 move" },
+	{ "1000 Prefer (Many)=balancing:0-1", "1000 vma prefer (many)=balancing:0-1" },
+	{ "1000-2000 default", "1000-2000 default" },
+	{ "1000 N0>1", "1000 vma N0>1 (all)" },
+	{ "1000 N0,2>1-3", "1000 vma N0,2>1-3 (all)" },
+	{ "1000-5000 N3(1)>0", "1000-5000 N3>0 (1)" },
+	/* A saved numa_maps line, written back. */
+	{ "7f8c1d400000 default file=/usr/lib/x86_64-linux-gnu/libc.so.6 mapped=40 mapmax=3 N0=40 kernelpagesize_kB=4",
+	  "7f8c1d400000 vma default" },
+	{ "55e0c5a1e000 default heap anon=33 dirty=33 active=0 N0=20 N3=13 kernelpagesize_kB=4",
+	  "55e0c5a1e000 vma default" },
+	{ "7ffd3b3e3000 interleave:2-3 stack anon=3 dirty=3 N2=2 N3=1 kernelpagesize_kB=4",
+	  "7ffd3b3e3000 vma interleave:2-3" },
+	{ "7f0000000000 bind:1 file=/tmp/a file with spaces mapped=1 N1=1",
+	  "7f0000000000 vma bind:1" },
+	{ "7f0000000000 prefer:1 huge anon=1 swapcache=0 writeback=0 N1=1 kernelpagesize_kB=2048",
+	  "7f0000000000 vma prefer:1" },
+	{ "1000 prefer:1 move anon=1", "1000 vma prefer:1 move" },
+
+	/* Refused. */
+	{ "", NULL },
+	{ "1000", NULL },
+	{ "1000 ", NULL },
+	{ " 1000 local", NULL },
+	{ "1000  local", NULL },
+	{ "1001 local", NULL },
+	{ "1000-2001 local", NULL },
+	{ "2000-1000 local", NULL },
+	{ "1000-1000 local", NULL },
+	{ "1000- local", NULL },
+	{ "-1000 local", NULL },
+	{ "xyz local", NULL },
+	{ "0x local", NULL },
+	{ "1000 bogus", NULL },
+	{ "1000 bind=3/normal", NULL },
+	{ "1000 local move move", NULL },
+	{ "1000 local extra", NULL },
+	{ "1000 local heapx", NULL },
+	{ "1000 local N0=", NULL },
+	{ "1000 local N0=1x", NULL },
+	{ "1000 local anon", NULL },
+	{ "1000 move", NULL },
+	{ "1000 N0-1(1000)", NULL },
+	{ "1000 N>1", NULL },
+	{ "1000 N0>", NULL },
+	{ "1000 N0()>1", NULL },
+	{ "1000 N0(0)>1", NULL },
+	{ "1000 N0(-1)>1", NULL },
+	{ "1000 N0(1x)>1", NULL },
+	{ "1000 N0(1>1", NULL },
+	{ "1000 N0>all", NULL },
+	{ "1000 N9>0", NULL },
+	{ "1000 N0>1 move", NULL },
+	{ "1000 n0>1", NULL },
+	{ "1000 prefer (many)", NULL },
+	{ "1000 weighted", NULL },
+	{ "fffffffffffffffffffff local", NULL },
+};
+
+static void numapol_maps_case_desc(const struct numapol_maps_case *c,
+				   char *desc)
+{
+	scnprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"%s", c->in,
+		  c->out ? "" : " refused");
+}
+
+KUNIT_ARRAY_PARAM(numapol_maps, numapol_maps_cases, numapol_maps_case_desc);
+
+static void numapol_maps_desc(const struct numapol_maps_line *l, char *buf,
+			      size_t size)
+{
+	int n = scnprintf(buf, size, "%lx", l->start);
+
+	if (!l->whole_vma)
+		n += scnprintf(buf + n, size - n, "-%lx", l->end);
+	else
+		n += scnprintf(buf + n, size - n, " vma");
+	if (l->pol) {
+		n += scnprintf(buf + n, size - n, " ");
+		n += numapol_format(l->pol, buf + n, size - n);
+		if (l->move)
+			n += scnprintf(buf + n, size - n, " move");
+		return;
+	}
+	n += scnprintf(buf + n, size - n, " N%*pbl>%*pbl",
+		       nodemask_pr_args(&l->from), nodemask_pr_args(&l->to));
+	if (l->max_pages == ULONG_MAX)
+		scnprintf(buf + n, size - n, " (all)");
+	else
+		scnprintf(buf + n, size - n, " (%lu)", l->max_pages);
+}
+
+static void numapol_maps_line_test(struct kunit *test)
+{
+	const struct numapol_maps_case *c = test->param_value;
+	struct numapol_maps_line l;
+	char *buf;
+	int ret;
+
+	numapol_need_four_nodes(test);
+	ret = numapol_parse_maps_line(c->in, strlen(c->in), &l);
+	if (!c->out) {
+		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+		KUNIT_EXPECT_NULL(test, l.pol);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	buf = kunit_kzalloc(test, 256, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	numapol_maps_desc(&l, buf, 256);
+	KUNIT_EXPECT_STREQ(test, buf, c->out);
+	numapol_policy_put(l.pol);
+}
+
 static struct kunit_case numapol_parse_test_cases[] = {
 	KUNIT_CASE_PARAM(numapol_parse_test, numapol_parse_gen_params),
 	KUNIT_CASE(numapol_parse_nul_test),
@@ -389,6 +517,7 @@ static struct kunit_case numapol_parse_test_cases[] = {
 	KUNIT_CASE(numapol_equal_test),
 	KUNIT_CASE(numapol_refcount_test),
 	KUNIT_CASE(numapol_kthread_test),
+	KUNIT_CASE_PARAM(numapol_maps_line_test, numapol_maps_gen_params),
 	{}
 };
 

@@ -68,25 +68,6 @@ static int numa_policy_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
- * The thread whose policy the <pid> file shows: the leader, or the first
- * live thread when the leader has exited.
- */
-static struct task_struct *numa_policy_shown_thread(struct task_struct *task)
-{
-	struct task_struct *t, *found = NULL;
-
-	rcu_read_lock();
-	for_each_thread(task, t) {
-		if (!(t->flags & PF_EXITING)) {
-			found = get_task_struct(t);
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found ?: get_task_struct(task);
-}
-
 static ssize_t numa_policy_read(struct file *file, char __user *ubuf,
 				size_t count, loff_t *ppos, bool group)
 {
@@ -97,7 +78,7 @@ static ssize_t numa_policy_read(struct file *file, char __user *ubuf,
 	task = get_proc_task(file_inode(file));
 	if (!task)
 		return -ESRCH;
-	shown = group ? numa_policy_shown_thread(task) : get_task_struct(task);
+	shown = group ? numapol_live_thread(task) : get_task_struct(task);
 	put_task_struct(task);
 
 	buf = kmalloc(NUMAPOL_STR_SIZE + 1, GFP_KERNEL);

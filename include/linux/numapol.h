@@ -13,6 +13,7 @@
 #include <linux/nodemask.h>
 #include <linux/types.h>
 
+struct mm_struct;
 struct task_struct;
 
 /* Longest policy string accepted from user space. */
@@ -41,7 +42,31 @@ struct numapol_policy {
 	nodemask_t nodes;
 };
 
+/**
+ * struct numapol_maps_line - one line written to /proc/<pid>/numa_maps
+ * @start: start of the range
+ * @end: end of the range (exclusive); 0 with @whole_vma until resolved
+ * @whole_vma: the line named a VMA by its start, as numa_maps prints it
+ * @pol: the policy to set (a reference), or NULL for a migration line
+ * @move: with @pol, also migrate existing pages to conform
+ * @from: migration: the nodes whose pages move
+ * @to: migration: where they go, spread over the nodes
+ * @max_pages: migration: at most this many base pages (ULONG_MAX: all)
+ * @skip: set when applying the line would not change what numa_maps shows
+ */
+struct numapol_maps_line {
+	unsigned long start, end;
+	bool whole_vma;
+	struct numapol_policy *pol;
+	bool move;
+	nodemask_t from, to;
+	unsigned long max_pages;
+	bool skip;
+};
+
 struct numapol_policy *numapol_parse(const char *buf, size_t len);
+int numapol_parse_maps_line(const char *line, size_t len,
+			    struct numapol_maps_line *out);
 int numapol_format(const struct numapol_policy *pol, char *buf, size_t size);
 bool numapol_policy_equal(const struct numapol_policy *a,
 			  const struct numapol_policy *b);
@@ -65,5 +90,12 @@ int numapol_check_access(struct task_struct *task);
 int numapol_task_policy_str(struct task_struct *task, char *buf, size_t size);
 int numapol_set_thread(struct task_struct *task, struct numapol_policy *pol);
 int numapol_set_process(struct task_struct *task, struct numapol_policy *pol);
+struct task_struct *numapol_live_thread(struct task_struct *task);
+int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
+		      unsigned long start, unsigned long end,
+		      struct numapol_policy *pol, bool move);
+long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
+			   unsigned long end, const nodemask_t *from,
+			   const nodemask_t *to, unsigned long max_pages);
 
 #endif /* _LINUX_NUMAPOL_H */

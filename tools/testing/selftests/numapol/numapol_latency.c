@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How long a write to /proc/<pid>/numa_policy takes, until write() returns,
+ * against the floor: the target calling set_mempolicy(2) itself. Prints
+ * figures (not a test):
+ *
+ *   numapol_latency [ROUNDS]
+ *
+ * self_set_mempolicy   the caller's own set_mempolicy(2)
+ * sleeping             single-thread target blocked in pause()
+ * busy                 single-thread target spinning in user space
+ * threads64            64-thread target (all sleeping), <pid> file
+ * stopped              SIGSTOPped target: time until EAGAIN
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "numapol_util.h"
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(const char *name, double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	printf("%-20s %6d %12.1f %12.1f %12.1f\n", name, n, v[n / 2],
+	       v[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1], v[n - 1]);
+}
+
+static void *sleeper(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+/* A target: 0 = sleeping, 1 = spinning; plus extra sleeping threads. */
+static pid_t start_target(int busy, int threads)
+{
+	pid_t pid = fork();
+	pthread_t th;
+	int i;
+
+	if (pid)
+		return pid;
+	for (i = 0; i < threads; i++)
+		pthread_create(&th, NULL, sleeper, NULL);
+	/* Spin in user space, never entering the kernel. */
+	while (busy)
+		asm volatile("" ::: "memory");
+	for (;;)
+		pause();
+}
+
+static void stop_target(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+static int write_policy(int fd, const char *s)
+{
+	return pwrite(fd, s, strlen(s), 0) == (ssize_t)strlen(s) ? 0 : -errno;
+}
+
+static void measure_proc(const char *name, int busy, int threads, int rounds)
+{
+	static const char * const pols[] = { "prefer=1", "interleave:0-3" };
+	double *v = calloc(rounds, sizeof(double));
+	char path[64];
+	pid_t pid;
+	int fd, i, errs = 0;
+
+	pid = start_target(busy, threads);
+	usleep(200000);
+	snprintf(path, sizeof(path), "/proc/%d/numa_policy", pid);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || !v) {
+		perror(path);
+		exit(1);
+	}
+	for (i = 0; i < rounds; i++) {
+		double t0 = now_us();
+
+		errs += !!write_policy(fd, pols[i % 2]);
+		v[i] = now_us() - t0;
+	}
+	close(fd);
+	stop_target(pid);
+	if (errs)
+		printf("%-20s %d writes failed\n", name, errs);
+	report(name, v, rounds);
+	free(v);
+}
+
+int main(int argc, char **argv)
+{
+	int rounds = argc > 1 ? atoi(argv[1]) : 200;
+	unsigned long masks[2] = { 1UL << 1, 0xfUL };
+	int modes[2] = { MPOL_PREFERRED, MPOL_INTERLEAVE };
+	double *v = calloc(rounds, sizeof(double));
+	char path[64];
+	pid_t pid;
+	int i, fd;
+
+	if (np_online_nodes() < 4 || !v) {
+		printf("numapol_latency: needs 4 NUMA nodes\n");
+		return 4;
+	}
+	printf("%-20s %6s %12s %12s %12s\n", "case (us)", "n", "median",
+	       "p99", "max");
+	for (i = 0; i < rounds; i++) {
+		double t0 = now_us();
+
+		np_set_mempolicy(modes[i % 2], &masks[i % 2], 64);
+		v[i] = now_us() - t0;
+	}
+	np_set_mempolicy(MPOL_DEFAULT, NULL, 0);
+	report("self_set_mempolicy", v, rounds);
+	measure_proc("sleeping", 0, 0, rounds);
+	measure_proc("busy", 1, 0, rounds);
+	measure_proc("threads64", 0, 63, rounds / 4 ? rounds / 4 : 1);
+
+	pid = start_target(0, 0);
+	usleep(100000);
+	kill(pid, SIGSTOP);
+	usleep(100000);
+	snprintf(path, sizeof(path), "/proc/%d/numa_policy", pid);
+	fd = open(path, O_WRONLY);
+	for (i = 0; i < 3 && fd >= 0; i++) {
+		double t0 = now_us();
+		int ret = write_policy(fd, "prefer=2");
+
+		v[i] = now_us() - t0;
+		if (ret != -EAGAIN)
+			printf("stopped: expected EAGAIN, got %d\n", ret);
+	}
+	if (fd >= 0)
+		close(fd);
+	stop_target(pid);
+	report("stopped (EAGAIN)", v, 3);
+	free(v);
+	return 0;
+}

@@ -102,14 +102,22 @@ static inline int np_count_on_node(int pid, void *addr, int npages, int node)
 	return n;
 }
 
-/* Anonymous private mapping of npages pages, not yet touched. */
+/*
+ * Anonymous private mapping of npages pages, not yet touched, between two
+ * PROT_NONE guard pages so that it is a VMA of its own.
+ */
 static inline void *np_map(int npages)
 {
-	void *p = mmap(NULL, (size_t)npages * NP_PAGE_SIZE,
-		       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
+	size_t len = (size_t)(npages + 2) * NP_PAGE_SIZE;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p, NP_PAGE_SIZE, PROT_NONE) ||
+	    mprotect(p + len - NP_PAGE_SIZE, NP_PAGE_SIZE, PROT_NONE))
+		return NULL;
+	return p + NP_PAGE_SIZE;
 }
 
 /* Fault in every page of the mapping. */

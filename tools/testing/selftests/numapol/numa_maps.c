@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writing /proc/<pid>/numa_maps: the policy of a VMA or a range of a running
+ * process, migration of its pages, and restoring a saved numa_maps. Checked
+ * by reading numa_maps back and by page placement (move_pages(2) status).
+ */
+#include <sys/stat.h>
+
+#include "../kselftest_harness.h"
+#include "target.h"
+
+#define PG(n)	((unsigned long)(n) * NP_PAGE_SIZE)
+
+static int write_maps(pid_t pid, const char *text)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
+	return np_write_file(path, text);
+}
+
+static int read_maps(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
+	return np_read_file(path, buf, size);
+}
+
+/*
+ * The numa_maps line of the VMA starting at addr, without the address:
+ * "<policy> anon=..."; "" when there is none.
+ */
+static const char *maps_line(pid_t pid, unsigned long addr, char *buf,
+			     size_t size)
+{
+	static char all[65536];
+	char key[32], *p, *eol;
+	int n;
+
+	n = read_maps(pid, all, sizeof(all));
+	if (n <= 0)
+		return "";
+	snprintf(key, sizeof(key), "%08lx ", addr);
+	for (p = all; p && *p; p = eol ? eol + 1 : NULL) {
+		eol = strchr(p, '\n');
+		if (!strncmp(p, key, strlen(key))) {
+			n = eol ? eol - p : (int)strlen(p);
+			n -= strlen(key);
+			if ((size_t)n >= size)
+				n = size - 1;
+			memcpy(buf, p + strlen(key), n);
+			buf[n] = 0;
+			return buf;
+		}
+	}
+	return "";
+}
+
+/* Does the line start with this policy (followed by a space or the end)? */
+static bool has_policy(const char *line, const char *pol)
+{
+	size_t n = strlen(pol);
+
+	return !strncmp(line, pol, n) && (line[n] == ' ' || !line[n]);
+}
+
+/* Keep "<address> <policy>" of each line: counters change on their own. */
+static void skeleton(char *s)
+{
+	char *in = s, *out = s;
+
+	while (*in) {
+		int field = 0;
+
+		while (*in && *in != '\n') {
+			if (*in == ' ')
+				field++;
+			if (field < 2)
+				*out++ = *in;
+			in++;
+		}
+		if (*in)
+			*out++ = *in++;
+	}
+	*out = 0;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+FIXTURE(maps) {
+	struct target t;
+	unsigned long a;	/* start of the target's NPAGES-page VMA */
+};
+
+FIXTURE_SETUP(maps)
+{
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes (tests/vm/run --nodes 4)");
+	ASSERT_EQ(0, target_start(&self->t, 1));
+	self->a = (unsigned long)self->t.region;
+}
+
+FIXTURE_TEARDOWN(maps)
+{
+	target_stop(&self->t);
+}
+
+/* The seed's example: a VMA named by its start, the 2005 policy form. */
+TEST_F(maps, vma_policy_places_new_pages)
+{
+	char cmd[128], buf[512];
+	int on2, on3;
+
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a, buf,
+					 sizeof(buf)), "default"));
+	snprintf(cmd, sizeof(cmd), "%lx interleave={2,3}\n", self->a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a, buf,
+					 sizeof(buf)), "interleave:2-3"))
+		TH_LOG("%s", buf);
+	/* The task policy is untouched. */
+	ASSERT_STREQ("default", get_policy(self->t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	on2 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 2);
+	on3 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 3);
+	ASSERT_EQ(NPAGES / 2, on2);
+	ASSERT_EQ(NPAGES / 2, on3);
+}
+
+/* A range inside a VMA splits it, as mbind(2) does. */
+TEST_F(maps, range_splits_vma)
+{
+	char cmd[128], buf[512];
+	int i, status[NPAGES];
+
+	snprintf(cmd, sizeof(cmd), "0x%lx-0x%lx bind:1", self->a + PG(16),
+		 self->a + PG(32));
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a, buf,
+					 sizeof(buf)), "default"));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a + PG(16), buf,
+					 sizeof(buf)), "bind:1"));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a + PG(32), buf,
+					 sizeof(buf)), "default"));
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:3"));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(0, np_page_nodes(self->t.pid, self->t.region, NPAGES, status));
+	for (i = 0; i < NPAGES; i++)
+		ASSERT_EQ(i >= 16 && i < 32 ? 1 : 3, status[i]) TH_LOG("page %d", i);
+	/* "default" removes the VMA policy: numa_maps shows the task's. */
+	snprintf(cmd, sizeof(cmd), "%lx-%lx default", self->a + PG(16),
+		 self->a + PG(32));
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a + PG(16), buf,
+					 sizeof(buf)), "bind:3"));
+}
+
+/* "move" migrates the pages already there to conform. */
+TEST_F(maps, move_migrates_existing_pages)
+{
+	char cmd[128];
+
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:0"));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 0));
+	/* Without move: the policy changes, the pages stay. */
+	snprintf(cmd, sizeof(cmd), "%lx bind:2", self->a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 0));
+	snprintf(cmd, sizeof(cmd), "%lx bind:3 move", self->a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 3));
+}
+
+/* N<from>><to>: pages move, the policy stays; a page limit is honoured. */
+TEST_F(maps, migration_with_and_without_limit)
+{
+	char cmd[128], buf[512];
+
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:0"));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	snprintf(cmd, sizeof(cmd), "%lx N0(10)>1", self->a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_EQ(10, np_count_on_node(self->t.pid, self->t.region, NPAGES, 1));
+	ASSERT_EQ(NPAGES - 10, np_count_on_node(self->t.pid, self->t.region,
+						NPAGES, 0));
+	/* Pages not on the source nodes are left alone. */
+	snprintf(cmd, sizeof(cmd), "%lx N2-3>0", self->a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_EQ(10, np_count_on_node(self->t.pid, self->t.region, NPAGES, 1));
+	snprintf(cmd, sizeof(cmd), "%lx N0>2", self->a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_EQ(NPAGES - 10, np_count_on_node(self->t.pid, self->t.region,
+						NPAGES, 2));
+	ASSERT_EQ(10, np_count_on_node(self->t.pid, self->t.region, NPAGES, 1));
+	/* The policy shown is still the task's. */
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a, buf,
+					 sizeof(buf)), "bind:0"));
+}
+
+/* Several target nodes: the pages are spread over them. */
+TEST_F(maps, migration_spreads_over_nodes)
+{
+	char cmd[128];
+	int n1, n2, n3;
+
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:0"));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N0>1-3", self->a,
+		 self->a + PG(NPAGES));
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	n1 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 1);
+	n2 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 2);
+	n3 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 3);
+	ASSERT_EQ(NPAGES, n1 + n2 + n3);
+	ASSERT_GE(n1, NPAGES / 3 - 1);
+	ASSERT_GE(n2, NPAGES / 3 - 1);
+	ASSERT_GE(n3, NPAGES / 3 - 1);
+}
+
+/* A migration needs nothing from the target: it works while it is stopped. */
+TEST_F(maps, migration_of_stopped_target)
+{
+	char cmd[128];
+
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:0"));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(0, kill(self->t.pid, SIGSTOP));
+	snprintf(cmd, sizeof(cmd), "%lx N0>3", self->a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 3));
+	/* A policy line needs the target: EAGAIN, nothing changed. */
+	snprintf(cmd, sizeof(cmd), "%lx bind:1", self->a);
+	ASSERT_EQ(-EAGAIN, write_maps(self->t.pid, cmd));
+	ASSERT_EQ(0, kill(self->t.pid, SIGCONT));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a, cmd,
+					 sizeof(cmd)), "bind:0"));
+}
+
+/* A saved numa_maps written back restores policies; unchanged, it is a no-op. */
+TEST_F(maps, restore_saved_numa_maps)
+{
+	static char saved[65536], now[65536];
+	char cmd[128], buf[512];
+	int fd;
+
+	snprintf(cmd, sizeof(cmd), "%lx-%lx interleave:0-1", self->a + PG(8),
+		 self->a + PG(24));
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_LT(0, read_maps(self->t.pid, saved, sizeof(saved)));
+	ASSERT_LT(5, count_lines(saved));
+
+	/* Unchanged, every line (vdso, stack, files...) is accepted, no-op. */
+	fd = open("/tmp/saved", O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(saved), write(fd, saved, strlen(saved)));
+	close(fd);
+	ASSERT_EQ(0, write_maps(self->t.pid, saved));
+	ASSERT_LT(0, read_maps(self->t.pid, now, sizeof(now)));
+	skeleton(now);
+	skeleton(saved);
+	ASSERT_STREQ(saved, now);
+
+	/* Experiment, then restore. */
+	snprintf(cmd, sizeof(cmd), "%lx bind:3", self->a + PG(8));
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	snprintf(cmd, sizeof(cmd), "%lx prefer:2", self->a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a + PG(8), buf,
+					 sizeof(buf)), "bind:3"));
+	/* As cat(1) copies it: in small blocks that split lines. */
+	snprintf(cmd, sizeof(cmd),
+		 "dd if=/tmp/saved of=/proc/%d/numa_maps bs=100 2>/dev/null",
+		 self->t.pid);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a + PG(8), buf,
+					 sizeof(buf)), "interleave:0-1"));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a, buf,
+					 sizeof(buf)), "default"));
+	ASSERT_LT(0, read_maps(self->t.pid, now, sizeof(now)));
+	skeleton(now);
+	ASSERT_STREQ(saved, now);
+}
+
+/* One bad line: EINVAL, and no line of the write is applied. */
+TEST_F(maps, bad_line_applies_nothing)
+{
+	static const char * const bad[] = {
+		"%lx bogus", "%lx bind=3/normal", "%lx bind:1 extra",
+		"%lx bind:1 move move", "%lx N0>", "%lx N0(0)>1", "%lx N0>1 move",
+		"%lx", "%lx  bind:1", "zz bind:1", "%lx-%lx bind:1",
+		"%lx bind:9",
+	};
+	char cmd[256], one[128], before[8192], after[8192];
+	unsigned int i;
+
+	ASSERT_LT(0, read_maps(self->t.pid, before, sizeof(before)));
+	skeleton(before);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(one, sizeof(one), bad[i], self->a, self->a);
+		/* A good first line, then the bad one. */
+		snprintf(cmd, sizeof(cmd), "%lx bind:2\n%s\n", self->a, one);
+		ASSERT_EQ(-EINVAL, write_maps(self->t.pid, cmd)) TH_LOG("%s", one);
+		ASSERT_LT(0, read_maps(self->t.pid, after, sizeof(after)));
+		skeleton(after);
+		ASSERT_STREQ(before, after) TH_LOG("%s", one);
+	}
+	/* An address inside a VMA is not a VMA start. */
+	snprintf(cmd, sizeof(cmd), "%lx bind:2", self->a + PG(1));
+	ASSERT_EQ(-EINVAL, write_maps(self->t.pid, cmd));
+	/* Nodes the target may not use (none are offline here: a bad cpuset
+	 * is tested by numa_policy) and unaligned ranges. */
+	snprintf(cmd, sizeof(cmd), "%lx-%lx bind:2", self->a, self->a + 100);
+	ASSERT_EQ(-EINVAL, write_maps(self->t.pid, cmd));
+	ASSERT_LT(0, read_maps(self->t.pid, after, sizeof(after)));
+	skeleton(after);
+	ASSERT_STREQ(before, after);
+}
+
+/* Ranges with a hole or nothing mapped: EFAULT, as mbind(2). */
+TEST_F(maps, unmapped_ranges)
+{
+	char cmd[128], before[8192], after[8192];
+
+	ASSERT_LT(0, read_maps(self->t.pid, before, sizeof(before)));
+	skeleton(before);
+	/* The guard page below the VMA is mapped: go past the guard above. */
+	snprintf(cmd, sizeof(cmd), "%lx-%lx bind:1", self->a,
+		 self->a + PG(NPAGES + 1) + PG(1000000));
+	ASSERT_EQ(-EFAULT, write_maps(self->t.pid, cmd));
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N0>1", self->a,
+		 self->a + PG(NPAGES + 1) + PG(1000000));
+	ASSERT_EQ(-EFAULT, write_maps(self->t.pid, cmd));
+	snprintf(cmd, sizeof(cmd), "1000 bind:1");
+	ASSERT_EQ(-EINVAL, write_maps(self->t.pid, cmd));
+	ASSERT_LT(0, read_maps(self->t.pid, after, sizeof(after)));
+	skeleton(after);
+	ASSERT_STREQ(before, after);
+}
+
+/* A descriptor of a target that has exited: ESRCH. */
+TEST_F(maps, exited_target)
+{
+	char path[64], cmd[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", self->t.pid);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+	snprintf(cmd, sizeof(cmd), "%lx bind:1", self->a);
+	target_stop(&self->t);
+	ASSERT_EQ(-1, write(fd, cmd, strlen(cmd)));
+	ASSERT_EQ(ESRCH, errno);
+	close(fd);
+}
+
+/* Writers need ptrace attach access: not another user's process. */
+TEST_F(maps, unprivileged_writer_refused)
+{
+	char path[64];
+	pid_t pid;
+	int status;
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", self->t.pid);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+			_exit(10);
+		if (open(path, O_WRONLY) >= 0 || errno != EACCES)
+			_exit(11);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(file_mode_0644)
+{
+	struct stat st;
+	char path[64];
+
+	ASSERT_EQ(0, stat("/proc/self/numa_maps", &st));
+	ASSERT_EQ(0644, st.st_mode & 0777);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/numa_maps", getpid());
+	ASSERT_EQ(0, stat(path, &st));
+	ASSERT_EQ(0644, st.st_mode & 0777);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A target process for the numapol selftests, driven over two pipes: it
+ * maps NPAGES pages before forking (so the parent knows their addresses)
+ * and touches them, or reports its policy as get_mempolicy(2) sees it, on
+ * command. Also small helpers for the numa_policy files.
+ */
+#ifndef NUMAPOL_TARGET_H
+#define NUMAPOL_TARGET_H
+
+#include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "numapol_util.h"
+
+#define NPAGES		64
+#define MAX_THREADS	256
+
+/* A child process, driven over two pipes, with pages mapped but untouched. */
+struct target {
+	pid_t pid;
+	int cmd, resp;
+	char *region;
+};
+
+static inline void *sleeper(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+static inline void *short_lived(void *arg)
+{
+	usleep(30000);
+	return arg;
+}
+
+/* Keeps creating short-lived threads, for the threads-during-write test. */
+static inline void *spawner(void *arg)
+{
+	for (;;) {
+		pthread_t th;
+
+		if (!pthread_create(&th, NULL, short_lived, NULL))
+			pthread_detach(th);
+		usleep(2000);
+	}
+	return arg;
+}
+
+static inline void target_main(int cmd, int resp, char *region, int nthreads,
+			bool spawn)
+{
+	pthread_t th;
+	char c;
+	int i;
+
+	for (i = 0; i < nthreads; i++)
+		if (pthread_create(&th, NULL, sleeper, NULL))
+			_exit(2);
+	if (spawn && pthread_create(&th, NULL, spawner, NULL))
+		_exit(2);
+	if (write(resp, "k", 1) != 1)
+		_exit(2);
+	while (read(cmd, &c, 1) == 1) {
+		int mode = -1;
+		unsigned long mask = 0;
+
+		switch (c) {
+		case 'T':	/* touch every page */
+			np_touch(region, NPAGES);
+			break;
+		case 'P':	/* report the policy as I see it */
+			if (np_get_mempolicy(&mode, &mask, sizeof(mask) * 8,
+					     NULL, 0))
+				mode = -errno;
+			if (write(resp, &mode, sizeof(mode)) != sizeof(mode) ||
+			    write(resp, &mask, sizeof(mask)) != sizeof(mask))
+				_exit(2);
+			continue;
+		case 'Q':
+			_exit(0);
+		}
+		if (write(resp, "k", 1) != 1)
+			_exit(2);
+	}
+	_exit(0);
+}
+
+static inline int target_start_as(struct target *t, int nthreads, bool spawn,
+			   uid_t uid)
+{
+	int cmd[2], resp[2];
+	char c;
+
+	memset(t, 0, sizeof(*t));
+	t->region = np_map(NPAGES);
+	if (!t->region || pipe(cmd) || pipe(resp))
+		return -1;
+	t->pid = fork();
+	if (t->pid < 0)
+		return -1;
+	if (!t->pid) {
+		close(cmd[1]);
+		close(resp[0]);
+		if (uid && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+			_exit(3);
+		prctl(PR_SET_DUMPABLE, 1);
+		target_main(cmd[0], resp[1], t->region, nthreads, spawn);
+	}
+	close(cmd[0]);
+	close(resp[1]);
+	t->cmd = cmd[1];
+	t->resp = resp[0];
+	return read(t->resp, &c, 1) == 1 && c == 'k' ? 0 : -1;
+}
+
+static inline int target_start(struct target *t, int nthreads)
+{
+	return target_start_as(t, nthreads, false, 0);
+}
+
+static inline int target_do(struct target *t, char c)
+{
+	char r;
+
+	if (write(t->cmd, &c, 1) != 1)
+		return -1;
+	return read(t->resp, &r, 1) == 1 && r == 'k' ? 0 : -1;
+}
+
+/* The policy the target's main thread sees, through get_mempolicy(2). */
+static inline int target_policy(struct target *t, int *mode, unsigned long *mask)
+{
+	char c = 'P';
+
+	if (write(t->cmd, &c, 1) != 1)
+		return -1;
+	if (read(t->resp, mode, sizeof(*mode)) != sizeof(*mode) ||
+	    read(t->resp, mask, sizeof(*mask)) != sizeof(*mask))
+		return -1;
+	return 0;
+}
+
+static inline void target_stop(struct target *t)
+{
+	if (t->pid <= 0)
+		return;
+	kill(t->pid, SIGKILL);
+	waitpid(t->pid, NULL, 0);
+	close(t->cmd);
+	close(t->resp);
+	t->pid = 0;
+}
+
+static inline void policy_path(char *buf, size_t size, pid_t pid, pid_t tid)
+{
+	if (tid)
+		snprintf(buf, size, "/proc/%d/task/%d/numa_policy", pid, tid);
+	else
+		snprintf(buf, size, "/proc/%d/numa_policy", pid);
+}
+
+/* Write a policy string in one write(2): 0 or -errno. */
+static inline int set_policy(pid_t pid, pid_t tid, const char *s)
+{
+	char path[64];
+
+	policy_path(path, sizeof(path), pid, tid);
+	return np_write_file(path, s);
+}
+
+/* Read a policy without its newline; "" on error. */
+static inline const char *get_policy(pid_t pid, pid_t tid, char *buf, size_t size)
+{
+	char path[64];
+	int n;
+
+	policy_path(path, sizeof(path), pid, tid);
+	n = np_read_file(path, buf, size);
+	if (n <= 0 || buf[n - 1] != '\n')
+		return "";
+	buf[n - 1] = 0;
+	return buf;
+}
+
+/* The thread ids of a process. */
+static inline int list_tids(pid_t pid, pid_t *tids, int max)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)) && n < max)
+		if (d->d_name[0] != '.')
+			tids[n++] = atoi(d->d_name);
+	closedir(dir);
+	return n;
+}
+
+#endif /* NUMAPOL_TARGET_H */

@@ -321,8 +321,7 @@ TEST_F(maps, bad_line_applies_nothing)
 	/* An address inside a VMA is not a VMA start. */
 	snprintf(cmd, sizeof(cmd), "%lx bind:2", self->a + PG(1));
 	ASSERT_EQ(-EINVAL, write_maps(self->t.pid, cmd));
-	/* Nodes the target may not use (none are offline here: a bad cpuset
-	 * is tested by numa_policy) and unaligned ranges. */
+	/* An unaligned range. */
 	snprintf(cmd, sizeof(cmd), "%lx-%lx bind:2", self->a, self->a + 100);
 	ASSERT_EQ(-EINVAL, write_maps(self->t.pid, cmd));
 	ASSERT_LT(0, read_maps(self->t.pid, after, sizeof(after)));

@@ -53,8 +53,8 @@ static inline void *spawner(void *arg)
 	return arg;
 }
 
-static inline void target_main(int cmd, int resp, char *region, int nthreads,
-			bool spawn)
+static inline void target_main(int cmd, int resp, char *region,
+			       int nthreads, bool spawn)
 {
 	pthread_t th;
 	char c;
@@ -92,8 +92,8 @@ static inline void target_main(int cmd, int resp, char *region, int nthreads,
 	_exit(0);
 }
 
-static inline int target_start_as(struct target *t, int nthreads, bool spawn,
-			   uid_t uid)
+static inline int target_start_as(struct target *t, int nthreads,
+				  bool spawn, uid_t uid)
 {
 	int cmd[2], resp[2];
 	char c;

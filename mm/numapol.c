@@ -35,6 +35,15 @@
  *
  * Writes to one process are serialized by its cred_guard_mutex, which also
  * keeps an execve(2) from running in the middle of one.
+ *
+ * The policy of an address range (numa_maps) is set the same way: one
+ * thread of the target calls do_mbind() itself, so VMAs are split and
+ * merged, and locks taken, exactly as for its own mbind(2).
+ *
+ * Migrating pages between nodes (numa_maps' "N0-1>3") needs nothing from
+ * the target and runs in the writer's context, like migrate_pages(2), but
+ * in batches of NUMAPOL_MIGRATE_BATCH pages: the target's mmap_lock is held
+ * for reading only while a batch is isolated, never while it is copied.
  */
 
 #include <linux/completion.h>

@@ -787,6 +787,51 @@ TEST_F(cfs, range_error_state)
 	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/r")));
 }
 
+/* The writer is a member: the change is made in its own context. */
+TEST_F(cfs, self_binding)
+{
+	unsigned long mask;
+	int mode, status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char *p = np_map(NPAGES);
+
+		if (!p || cfs_mkdir(cfsp("fast/tasks/%d", getpid())))
+			_exit(10);
+		if (np_write_file(cfsp("fast/policy"), "bind:3"))
+			_exit(11);
+		if (np_get_mempolicy(&mode, &mask, sizeof(mask) * 8, NULL, 0) ||
+		    mode != MPOL_BIND || mask != 1UL << 3)
+			_exit(12);
+		if (cfs_mkdir(cfsp("fast/ranges/self")) ||
+		    write_num(cfsp("fast/ranges/self/pid"), "%lu", getpid()) ||
+		    write_num(cfsp("fast/ranges/self/start"), "0x%lx",
+			      (unsigned long)p) ||
+		    write_num(cfsp("fast/ranges/self/end"), "0x%lx",
+			      (unsigned long)p + NPAGES * NP_PAGE_SIZE) ||
+		    np_write_file(cfsp("fast/ranges/self/enable"), "1"))
+			_exit(13);
+		if (np_write_file(cfsp("fast/policy"), "bind:2"))
+			_exit(14);
+		np_touch(p, NPAGES);
+		if (np_count_on_node(0, p, NPAGES, 2) != NPAGES)
+			_exit(15);
+		if (cfs_rmdir(cfsp("fast/ranges/self")) ||
+		    cfs_rmdir(cfsp("fast/tasks/%d", getpid())))
+			_exit(16);
+		if (np_get_mempolicy(&mode, &mask, sizeof(mask) * 8, NULL, 0) ||
+		    mode != MPOL_DEFAULT)
+			_exit(17);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
 /* ---- races ---------------------------------------------------------------- */
 
 static double now(void)
@@ -832,7 +877,7 @@ TEST_F_TIMEOUT(cfs, race_bindings_exit_exec, 120)
 	struct target t[4];
 	pid_t w1, w2;
 	double end;
-	int round = 0, i;
+	int round = 0, i, j;
 
 	target_stop(&self->t);
 	w1 = start_policy_writer("fast", 0);
@@ -853,6 +898,15 @@ TEST_F_TIMEOUT(cfs, race_bindings_exit_exec, 120)
 				  (unsigned long)chunk(&t[i], 2));
 			np_write_file(cfsp("fast/ranges/r%d/enable", i), "1");
 			target_do(&t[i], '0');
+		}
+		/* Bindings made and removed under the writers' feet. */
+		for (j = 0; j < 3; j++) {
+			for (i = 0; i < 4; i++) {
+				cfs_rmdir(cfsp("fast/tasks/%d", t[i].pid));
+				np_write_file(cfsp("fast/ranges/r%d/enable", i),
+					      j % 2 ? "1" : "0");
+				cfs_mkdir(cfsp("fast/tasks/%d", t[i].pid));
+			}
 		}
 		/* One execs, one exits by itself, the others are killed. */
 		target_exec(&t[round % 4]);

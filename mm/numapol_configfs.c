@@ -46,15 +46,18 @@
  *   either changed by a policy write or created/removed, never both.
  * - numapol_cfs_tasks_lock (a spinlock, innermost) protects the list of
  *   every task binding, which makes a process bound in one group only.
- * - Lock order: configfs's subsystem mutex (held around make_item and
- *   drop_item) or an attribute's frag_sem (held around show and store)
- *   -> group lock -> the target's cred_guard_mutex (taken by the core)
- *   -> numapol_cfs_tasks_lock is never held with another lock. No two
- *   group locks are ever held together. Nothing here is called with the
- *   target's locks held, and the target never takes a group lock on our
- *   behalf: the core waits for the target's task_work with a bound
- *   (numapol.timeout_ms), so a target blocked on a group lock itself
- *   makes the write fail with EAGAIN instead of deadlocking.
+ * - Lock order: configfs's su_mutex (held around make_item and drop_item)
+ *   or an attribute's frag_sem (held around show and store) -> group lock
+ *   -> the target's cred_guard_mutex (taken by the core) -> when the
+ *   writer is itself a target, what set_mempolicy(2) and mbind(2) take.
+ *   numapol_cfs_tasks_lock is never held with another lock, and no two
+ *   group locks are ever held together.
+ * - The targets are changed from their own context (task_work): they
+ *   never take a group lock on our behalf, and the core waits for each
+ *   at most numapol.timeout_ms, so a target that is itself blocked on a
+ *   group lock (or stopped) makes the operation fail with EAGAIN instead
+ *   of deadlocking. While mkdir or rmdir of a binding waits so, su_mutex
+ *   is held: other mkdir/rmdir under numapol/ wait as long.
  */
 
 #include <linux/configfs.h>

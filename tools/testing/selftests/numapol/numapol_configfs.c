@@ -1,0 +1,989 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The configfs control plane, /sys/kernel/config/numapol/: policy groups
+ * bound to processes and address ranges. Every test checks the effect on
+ * the target: /proc/<pid>/numa_policy of each thread, /proc/<pid>/numa_maps,
+ * and where new (or moved) pages land, through move_pages(2). The race
+ * tests run for several seconds; the debug kernel's lockdep, KASAN and
+ * kmemleak reports make them fail (tests/run-all treats a splat as such).
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "../kselftest_harness.h"
+#include "numapol_util.h"
+
+#define CFS		"/sys/kernel/config/numapol"
+#define NPAGES		32		/* pages per chunk */
+#define NCHUNKS		4
+#define MAX_THREADS	256
+
+/* A child process driven over two pipes; region: NCHUNKS untouched chunks. */
+struct target {
+	pid_t pid;
+	int cmd, resp;
+	char *region;
+};
+
+static char *chunk(struct target *t, int i)
+{
+	return t->region + (size_t)i * NPAGES * NP_PAGE_SIZE;
+}
+
+static void *sleeper(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+static void *short_lived(void *arg)
+{
+	usleep(5000);
+	return arg;
+}
+
+static void *spawner(void *arg)
+{
+	for (;;) {
+		pthread_t th;
+
+		if (!pthread_create(&th, NULL, short_lived, NULL))
+			pthread_detach(th);
+		usleep(2000);
+	}
+	return arg;
+}
+
+static void target_main(int cmd, int resp, char *region, int nthreads,
+			bool spawn)
+{
+	pthread_t th;
+	char c;
+	int i;
+
+	for (i = 0; i < nthreads; i++)
+		if (pthread_create(&th, NULL, sleeper, NULL))
+			_exit(2);
+	if (spawn && pthread_create(&th, NULL, spawner, NULL))
+		_exit(2);
+	if (write(resp, "k", 1) != 1)
+		_exit(2);
+	while (read(cmd, &c, 1) == 1) {
+		switch (c) {
+		case '0' ... '3':	/* touch a chunk */
+			np_touch(region + (c - '0') * NPAGES * NP_PAGE_SIZE,
+				 NPAGES);
+			break;
+		case 'X':		/* become /bin/sleep */
+			execl("/bin/sleep", "sleep", "1000", NULL);
+			_exit(2);
+		case 'Q':
+			_exit(0);
+		}
+		if (write(resp, "k", 1) != 1)
+			_exit(2);
+	}
+	_exit(0);
+}
+
+static int target_start_as(struct target *t, int nthreads, bool spawn,
+			   uid_t uid)
+{
+	int cmd[2], resp[2];
+	char c;
+
+	memset(t, 0, sizeof(*t));
+	t->region = np_map(NPAGES * NCHUNKS);
+	if (!t->region || pipe(cmd) || pipe(resp))
+		return -1;
+	t->pid = fork();
+	if (t->pid < 0)
+		return -1;
+	if (!t->pid) {
+		close(cmd[1]);
+		close(resp[0]);
+		if (uid && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+			_exit(3);
+		prctl(PR_SET_DUMPABLE, 1);
+		target_main(cmd[0], resp[1], t->region, nthreads, spawn);
+	}
+	close(cmd[0]);
+	close(resp[1]);
+	t->cmd = cmd[1];
+	t->resp = resp[0];
+	return read(t->resp, &c, 1) == 1 && c == 'k' ? 0 : -1;
+}
+
+static int target_start(struct target *t, int nthreads)
+{
+	return target_start_as(t, nthreads, false, 0);
+}
+
+static int target_do(struct target *t, char c)
+{
+	char r;
+
+	if (write(t->cmd, &c, 1) != 1)
+		return -1;
+	return read(t->resp, &r, 1) == 1 && r == 'k' ? 0 : -1;
+}
+
+/* Have the target execve(2) /bin/sleep and wait until it has. */
+static int target_exec(struct target *t)
+{
+	char path[64], buf[64];
+	char c = 'X';
+	int i;
+
+	if (write(t->cmd, &c, 1) != 1)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/comm", t->pid);
+	for (i = 0; i < 500; i++) {
+		if (np_read_file(path, buf, sizeof(buf)) > 0 &&
+		    !strcmp(buf, "sleep\n"))
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+static void target_stop(struct target *t)
+{
+	if (t->pid <= 0)
+		return;
+	kill(t->pid, SIGKILL);
+	waitpid(t->pid, NULL, 0);
+	close(t->cmd);
+	close(t->resp);
+	munmap(t->region, NPAGES * NCHUNKS * NP_PAGE_SIZE);
+	t->pid = 0;
+}
+
+/* ---- configfs helpers ---------------------------------------------------- */
+
+/*
+ * Short-lived strings for one assertion: a ring of buffers, so that a path
+ * and the value read from it can be used in the same expression.
+ */
+static char *scratch(void)
+{
+	static char ring[8][512];
+	static unsigned int next;
+
+	return ring[next++ % 8];
+}
+
+/* A path under CFS, printf-style. */
+static const char *cfsp(const char *fmt, ...)
+{
+	char *buf = scratch();
+	va_list ap;
+	int n;
+
+	n = snprintf(buf, 512, "%s/", CFS);
+	va_start(ap, fmt);
+	vsnprintf(buf + n, 512 - n, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+/* 0 or -errno */
+static int cfs_mkdir(const char *path)
+{
+	return mkdir(path, 0755) ? -errno : 0;
+}
+
+static int cfs_rmdir(const char *path)
+{
+	return rmdir(path) ? -errno : 0;
+}
+
+/* An attribute's value without its newline; "" when unreadable. */
+static const char *cfs_read(const char *path, char *buf, size_t size)
+{
+	int n = np_read_file(path, buf, size);
+
+	if (n <= 0)
+		return "";
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	return buf;
+}
+
+#define CFS_READ(path)	cfs_read(path, scratch(), 512)
+
+/* Remove a group and every binding in it, whatever state it is in. */
+static void cfs_destroy(const char *group)
+{
+	static const char * const sub[] = { "tasks", "ranges" };
+	char dir[512], path[1024];
+	struct dirent *d;
+	unsigned int i;
+	DIR *dh;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s/%s", CFS, group, sub[i]);
+		dh = opendir(dir);
+		if (!dh)
+			continue;
+		while ((d = readdir(dh))) {
+			if (d->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+			rmdir(path);
+		}
+		closedir(dh);
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", CFS, group);
+	rmdir(dir);
+}
+
+static const char *task_policy(pid_t pid, pid_t tid, char *buf, size_t size)
+{
+	char path[64];
+
+	if (tid)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/numa_policy",
+			 pid, tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/numa_policy", pid);
+	return cfs_read(path, buf, size);
+}
+
+#define TASK_POLICY(pid, tid)	task_policy(pid, tid, scratch(), 512)
+
+static int list_tids(pid_t pid, pid_t *tids, int max)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)) && n < max)
+		if (d->d_name[0] != '.')
+			tids[n++] = atoi(d->d_name);
+	closedir(dir);
+	return n;
+}
+
+/* Number of threads of @pid whose policy is not @want (-1: none listed). */
+static int threads_not(pid_t pid, const char *want)
+{
+	pid_t tids[MAX_THREADS];
+	int i, n, bad = 0;
+
+	n = list_tids(pid, tids, MAX_THREADS);
+	if (n <= 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		bad += !!strcmp(want, TASK_POLICY(pid, tids[i]));
+	return bad;
+}
+
+/*
+ * The policy numa_maps shows for the VMA that holds @addr (the line with
+ * the highest start not above it); "" when not found.
+ */
+static const char *vma_policy(pid_t pid, void *addr, char *out, size_t size)
+{
+	static char buf[1 << 16];
+	unsigned long start, best = 0;
+	char path[64], pol[128], *line;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
+	n = np_read_file(path, buf, sizeof(buf));
+	*out = 0;
+	if (n <= 0)
+		return out;
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "%lx %127s", &start, pol) != 2)
+			continue;
+		if (start <= (unsigned long)addr && start >= best) {
+			best = start;
+			snprintf(out, size, "%s", pol);
+		}
+	}
+	return out;
+}
+
+#define VMA_POLICY(pid, addr)	vma_policy(pid, addr, scratch(), 512)
+
+static int write_num(const char *path, const char *fmt, unsigned long v)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), fmt, v);
+	return np_write_file(path, buf);
+}
+
+/* ---- fixture: group "fast", one target with three threads --------------- */
+
+FIXTURE(cfs) {
+	struct target t;
+};
+
+FIXTURE_SETUP(cfs)
+{
+	struct stat st;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes (tests/vm/run --nodes 4)");
+	if (stat(CFS, &st))
+		SKIP(return, "no %s (CONFIG_NUMAPOL_CONFIGFS, configfs mounted?)",
+		     CFS);
+	cfs_destroy("fast");
+	cfs_destroy("slow");
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast")));
+	ASSERT_EQ(0, target_start(&self->t, 3));
+}
+
+FIXTURE_TEARDOWN(cfs)
+{
+	target_stop(&self->t);
+	cfs_destroy("fast");
+	cfs_destroy("slow");
+}
+
+TEST_F(cfs, group_defaults)
+{
+	struct stat st;
+
+	ASSERT_STREQ("default", CFS_READ(cfsp("fast/policy")));
+	ASSERT_STREQ("0", CFS_READ(cfsp("fast/move")));
+	ASSERT_EQ(0, stat(cfsp("fast/tasks"), &st));
+	ASSERT_TRUE(S_ISDIR(st.st_mode));
+	ASSERT_EQ(0, stat(cfsp("fast/ranges"), &st));
+	ASSERT_TRUE(S_ISDIR(st.st_mode));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/move"), "1\n"));
+	ASSERT_STREQ("1", CFS_READ(cfsp("fast/move")));
+	ASSERT_EQ(-EINVAL, np_write_file(cfsp("fast/move"), "2"));
+	ASSERT_EQ(-EINVAL, np_write_file(cfsp("fast/move"), "yes"));
+	ASSERT_STREQ("1", CFS_READ(cfsp("fast/move")));
+	/* Default groups cannot be removed; the group can. */
+	ASSERT_NE(0, cfs_rmdir(cfsp("fast/tasks")));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast")));
+	ASSERT_NE(0, stat(cfsp("fast"), &st));
+}
+
+/* Every accepted form reads back as numa_maps shows it; bad ones: EINVAL. */
+TEST_F(cfs, policy_strings)
+{
+	static const struct { const char *in, *out; } ok[] = {
+		{ "prefer=1", "prefer:1" },
+		{ "interleave={2,3}\n", "interleave:2-3" },
+		{ "bind=0,2-3", "bind:0,2-3" },
+		{ "preferred-many=1,3", "prefer (many):1,3" },
+		{ "weighted_interleave:0-3", "weighted interleave:0-3" },
+		{ "bind=static|balancing:0-1", "bind=static|balancing:0-1" },
+		{ "Local", "local" },
+		{ "interleave:all", "interleave:all" },
+		{ "prefer:1", "prefer:1" },
+	};
+	static const char * const bad[] = {
+		"\n", "bogus", "prefer", "prefer=0-1", "bind=3/normal",
+		"bind:7", "bind=static|relative:0", "interleave=balancing:0-1",
+		"default:1", "bind:0,,1", " bind:0", "bind:0\n\n", "prefer=all",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), ok[i].in))
+			TH_LOG("%s", ok[i].in);
+		ASSERT_STREQ(ok[i].out, CFS_READ(cfsp("fast/policy")));
+	}
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
+	ASSERT_EQ(0, threads_not(self->t.pid, "prefer:1"));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ASSERT_EQ(-EINVAL, np_write_file(cfsp("fast/policy"), bad[i]))
+			TH_LOG("\"%s\"", bad[i]);
+		ASSERT_STREQ("prefer:1", CFS_READ(cfsp("fast/policy")));
+		ASSERT_STREQ("bound",
+			     CFS_READ(cfsp("fast/tasks/%d/state", self->t.pid)));
+	}
+	ASSERT_EQ(0, threads_not(self->t.pid, "prefer:1"));
+	ASSERT_EQ(0, target_do(&self->t, '0'));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, chunk(&self->t, 0),
+					   NPAGES, 1));
+}
+
+/* The seed's example, through a group: bind, then change the group live. */
+TEST_F(cfs, bind_task_and_change_live)
+{
+	pid_t pid = self->t.pid;
+
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:1"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", pid)));
+	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", pid)));
+	ASSERT_EQ(0, threads_not(pid, "prefer:1"));
+	ASSERT_EQ(0, target_do(&self->t, '0'));
+	ASSERT_EQ(NPAGES, np_count_on_node(pid, chunk(&self->t, 0), NPAGES, 1));
+
+	/* In force for every thread when write() returns. */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:3"));
+	ASSERT_EQ(0, threads_not(pid, "bind:3"));
+	ASSERT_EQ(0, target_do(&self->t, '1'));
+	ASSERT_EQ(NPAGES, np_count_on_node(pid, chunk(&self->t, 1), NPAGES, 3));
+
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "interleave:0,2"));
+	ASSERT_EQ(0, threads_not(pid, "interleave:0,2"));
+	ASSERT_EQ(0, target_do(&self->t, '2'));
+	ASSERT_EQ(NPAGES / 2, np_count_on_node(pid, chunk(&self->t, 2),
+					       NPAGES, 0));
+	ASSERT_EQ(NPAGES / 2, np_count_on_node(pid, chunk(&self->t, 2),
+					       NPAGES, 2));
+	/* Pages placed before stay where they are (no move for tasks). */
+	ASSERT_EQ(NPAGES, np_count_on_node(pid, chunk(&self->t, 0), NPAGES, 1));
+	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", pid)));
+}
+
+TEST_F(cfs, rmdir_task_resets_default)
+{
+	pid_t pid = self->t.pid;
+
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:2"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", pid)));
+	ASSERT_EQ(0, threads_not(pid, "bind:2"));
+	/* A group with a binding cannot go. */
+	ASSERT_EQ(-ENOTEMPTY, cfs_rmdir(cfsp("fast")));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", pid)));
+	ASSERT_EQ(0, threads_not(pid, "default"));
+	/* And the group's later changes no longer reach it. */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:1"));
+	ASSERT_EQ(0, threads_not(pid, "default"));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast")));
+}
+
+TEST_F(cfs, one_group_per_process)
+{
+	pid_t pid = self->t.pid;
+
+	ASSERT_EQ(0, cfs_mkdir(cfsp("slow")));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:1"));
+	ASSERT_EQ(0, np_write_file(cfsp("slow/policy"), "prefer:2"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", pid)));
+	ASSERT_EQ(-EBUSY, cfs_mkdir(cfsp("slow/tasks/%d", pid)));
+	ASSERT_EQ(-EEXIST, cfs_mkdir(cfsp("fast/tasks/%d", pid)));
+	ASSERT_EQ(0, threads_not(pid, "prefer:1"));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("slow/tasks/%d", pid)));
+	ASSERT_EQ(0, threads_not(pid, "prefer:2"));
+}
+
+TEST_F(cfs, bad_task_names)
+{
+	pid_t tids[MAX_THREADS], other = 0;
+	int i, n;
+
+	ASSERT_EQ(-EINVAL, cfs_mkdir(cfsp("fast/tasks/abc")));
+	ASSERT_EQ(-EINVAL, cfs_mkdir(cfsp("fast/tasks/0")));
+	ASSERT_EQ(-EINVAL, cfs_mkdir(cfsp("fast/tasks/-1")));
+	ASSERT_EQ(-EINVAL, cfs_mkdir(cfsp("fast/tasks/0%d", self->t.pid)));
+	ASSERT_EQ(-EINVAL, cfs_mkdir(cfsp("fast/tasks/%d ", self->t.pid)));
+	ASSERT_EQ(-ESRCH, cfs_mkdir(cfsp("fast/tasks/%d", 4000000)));
+	/* Kernel threads have no policy: kthreadd. */
+	ASSERT_EQ(-EINVAL, cfs_mkdir(cfsp("fast/tasks/2")));
+	/* A thread id is not a process id. */
+	n = list_tids(self->t.pid, tids, MAX_THREADS);
+	for (i = 0; i < n; i++)
+		if (tids[i] != self->t.pid)
+			other = tids[i];
+	ASSERT_NE(0, other);
+	ASSERT_EQ(-ESRCH, cfs_mkdir(cfsp("fast/tasks/%d", other)));
+	ASSERT_EQ(0, threads_not(self->t.pid, "default"));
+}
+
+/* clone3() with set_tid: a new process with a chosen pid number. */
+struct np_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		 stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+static pid_t spawn_with_pid(pid_t want)
+{
+	struct np_clone_args args = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uintptr_t)&want,
+		.set_tid_size = 1,
+	};
+	long pid = syscall(__NR_clone3, &args, sizeof(args));
+
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+/* A binding names a process, not a number: it never passes to a new one. */
+TEST_F(cfs, exited_and_recycled_pid)
+{
+	pid_t pid = self->t.pid, again;
+
+	ASSERT_EQ(0, cfs_mkdir(cfsp("slow")));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:1"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", pid)));
+	target_stop(&self->t);
+	ASSERT_STREQ("exited", CFS_READ(cfsp("fast/tasks/%d/state", pid)));
+	/* A policy write skips it, and succeeds. */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:2"));
+
+	again = spawn_with_pid(pid);
+	if (again < 0)
+		SKIP(return, "clone3(set_tid): %s", strerror(errno));
+	ASSERT_EQ(pid, again);
+	ASSERT_STREQ("default", TASK_POLICY(pid, 0));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:3"));
+	ASSERT_STREQ("default", TASK_POLICY(pid, 0));
+	ASSERT_STREQ("exited", CFS_READ(cfsp("fast/tasks/%d/state", pid)));
+	/* The new process is free to join another group... */
+	ASSERT_EQ(0, np_write_file(cfsp("slow/policy"), "prefer:3"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("slow/tasks/%d", pid)));
+	ASSERT_STREQ("prefer:3", TASK_POLICY(pid, 0));
+	/* ...and removing the old binding does not reset it. */
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", pid)));
+	ASSERT_STREQ("prefer:3", TASK_POLICY(pid, 0));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("slow/tasks/%d", pid)));
+	ASSERT_STREQ("default", TASK_POLICY(pid, 0));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/*
+ * One member cannot take the new policy (stopped): the write fails with
+ * its error, that member reads "error 11", the members already changed
+ * get the old policy back, and "policy" keeps the old value.
+ */
+TEST_F(cfs, failed_write_changes_nothing)
+{
+	struct target b;
+
+	ASSERT_EQ(0, target_start(&b, 1));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:1"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", b.pid)));
+	ASSERT_EQ(0, kill(b.pid, SIGSTOP));
+	usleep(100000);
+	ASSERT_EQ(-EAGAIN, np_write_file(cfsp("fast/policy"), "bind:2"));
+	ASSERT_STREQ("prefer:1", CFS_READ(cfsp("fast/policy")));
+	ASSERT_STREQ("error 11", CFS_READ(cfsp("fast/tasks/%d/state", b.pid)));
+	ASSERT_STREQ("bound",
+		     CFS_READ(cfsp("fast/tasks/%d/state", self->t.pid)));
+	ASSERT_EQ(0, threads_not(self->t.pid, "prefer:1"));
+	ASSERT_EQ(0, threads_not(b.pid, "prefer:1"));
+	/* A stopped target cannot be bound either: mkdir fails, no entry. */
+	ASSERT_EQ(0, cfs_mkdir(cfsp("slow")));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", b.pid)));
+	ASSERT_EQ(-EAGAIN, cfs_mkdir(cfsp("slow/tasks/%d", b.pid)));
+	ASSERT_EQ(0, kill(b.pid, SIGCONT));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", b.pid)));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:2"));
+	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", b.pid)));
+	ASSERT_EQ(0, threads_not(self->t.pid, "bind:2"));
+	ASSERT_EQ(0, threads_not(b.pid, "bind:2"));
+	target_stop(&b);
+}
+
+/* The binding outlives execve(2), as the task policy itself does. */
+TEST_F(cfs, task_binding_survives_exec)
+{
+	pid_t pid = self->t.pid;
+
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:2"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", pid)));
+	ASSERT_EQ(0, target_exec(&self->t));
+	ASSERT_STREQ("prefer:2", TASK_POLICY(pid, 0));
+	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", pid)));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:0-1"));
+	ASSERT_STREQ("bind:0-1", TASK_POLICY(pid, 0));
+}
+
+/* Unprivileged creators: their own process yes, root's no (EACCES). */
+TEST_F(cfs, permissions_unprivileged_creator)
+{
+	struct target mine;
+	char want[32];
+	pid_t pid;
+	int status;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root to create users");
+	ASSERT_EQ(0, target_start_as(&mine, 1, false, 1000));
+	ASSERT_EQ(0, chown(cfsp("fast/tasks"), 1000, 1000));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/ranges/r")));
+	ASSERT_EQ(0, chown(cfsp("fast/ranges/r/pid"), 1000, 1000));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:3"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+			_exit(10);
+		if (cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)) != -EACCES)
+			_exit(11);
+		if (write_num(cfsp("fast/ranges/r/pid"), "%lu",
+			      self->t.pid) != -EACCES)
+			_exit(12);
+		if (cfs_mkdir(cfsp("fast/tasks/%d", mine.pid)))
+			_exit(13);
+		if (write_num(cfsp("fast/ranges/r/pid"), "%lu", mine.pid))
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, threads_not(self->t.pid, "default"));
+	ASSERT_EQ(0, threads_not(mine.pid, "prefer:3"));
+	ASSERT_EQ(-ENOENT, cfs_rmdir(cfsp("fast/tasks/%d", self->t.pid)));
+	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", mine.pid)));
+	snprintf(want, sizeof(want), "%d", mine.pid);
+	ASSERT_STREQ(want, CFS_READ(cfsp("fast/ranges/r/pid")));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", mine.pid)));
+	target_stop(&mine);
+}
+
+/* ranges/<name>: set up, enable, change live with move=1, disable, rmdir. */
+TEST_F(cfs, range_binding)
+{
+	pid_t pid = self->t.pid;
+	char *c1 = chunk(&self->t, 1), *c2 = chunk(&self->t, 2);
+	char want[64];
+
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:2"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/ranges/heap")));
+	ASSERT_STREQ("disabled", CFS_READ(cfsp("fast/ranges/heap/state")));
+	ASSERT_STREQ("0", CFS_READ(cfsp("fast/ranges/heap/pid")));
+	ASSERT_STREQ("0", CFS_READ(cfsp("fast/ranges/heap/enable")));
+	ASSERT_STREQ("0x0", CFS_READ(cfsp("fast/ranges/heap/start")));
+	/* Incomplete: nothing to enable. */
+	ASSERT_EQ(-EINVAL, np_write_file(cfsp("fast/ranges/heap/enable"), "1"));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/heap/pid"), "%lu", pid));
+	/* Bad input changes nothing. */
+	ASSERT_EQ(-EINVAL, write_num(cfsp("fast/ranges/heap/start"), "0x%lx",
+				     (unsigned long)c1 + 8));
+	ASSERT_EQ(-EINVAL, write_num(cfsp("fast/ranges/heap/end"), "%lx",
+				     (unsigned long)c2 - 1));
+	ASSERT_EQ(-EINVAL, np_write_file(cfsp("fast/ranges/heap/start"), "zz"));
+	ASSERT_EQ(-EINVAL, np_write_file(cfsp("fast/ranges/heap/pid"), "-3"));
+	ASSERT_EQ(-ESRCH, np_write_file(cfsp("fast/ranges/heap/pid"), "4000000"));
+	ASSERT_STREQ("0x0", CFS_READ(cfsp("fast/ranges/heap/start")));
+	/* Without "0x", and with. */
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/heap/start"), "%lx",
+			       (unsigned long)c1));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/heap/end"), "0x%lx",
+			       (unsigned long)c2));
+	snprintf(want, sizeof(want), "%p", c1);
+	ASSERT_STREQ(want, CFS_READ(cfsp("fast/ranges/heap/start")));
+	snprintf(want, sizeof(want), "%d", pid);
+	ASSERT_STREQ(want, CFS_READ(cfsp("fast/ranges/heap/pid")));
+	ASSERT_EQ(-EINVAL, np_write_file(cfsp("fast/ranges/heap/enable"), "2"));
+	ASSERT_STREQ("disabled", CFS_READ(cfsp("fast/ranges/heap/state")));
+	ASSERT_STREQ("default", VMA_POLICY(pid, c1));
+
+	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/heap/enable"), "1\n"));
+	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/ranges/heap/state")));
+	ASSERT_STREQ("1", CFS_READ(cfsp("fast/ranges/heap/enable")));
+	ASSERT_STREQ("bind:2", VMA_POLICY(pid, c1));
+	ASSERT_STREQ("default", VMA_POLICY(pid, c2));
+	ASSERT_STREQ("default", VMA_POLICY(pid, chunk(&self->t, 0)));
+	/* The task policy is not touched by a range. */
+	ASSERT_EQ(0, threads_not(pid, "default"));
+	ASSERT_EQ(0, target_do(&self->t, '1'));
+	ASSERT_EQ(NPAGES, np_count_on_node(pid, c1, NPAGES, 2));
+	/* Bound ranges are not edited in place. */
+	ASSERT_EQ(-EBUSY, write_num(cfsp("fast/ranges/heap/pid"), "%lu", pid));
+	ASSERT_EQ(-EBUSY, write_num(cfsp("fast/ranges/heap/end"), "0x%lx",
+				    (unsigned long)chunk(&self->t, 3)));
+
+	/* Live change, without move: new pages only. */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:1"));
+	ASSERT_STREQ("bind:1", VMA_POLICY(pid, c1));
+	ASSERT_EQ(NPAGES, np_count_on_node(pid, c1, NPAGES, 2));
+	/* With move=1, the pages follow. */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/move"), "1"));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:3"));
+	ASSERT_STREQ("bind:3", VMA_POLICY(pid, c1));
+	ASSERT_EQ(NPAGES, np_count_on_node(pid, c1, NPAGES, 3));
+
+	ASSERT_EQ(-ENOTEMPTY, cfs_rmdir(cfsp("fast")));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/heap/enable"), "0"));
+	ASSERT_STREQ("disabled", CFS_READ(cfsp("fast/ranges/heap/state")));
+	ASSERT_STREQ("default", VMA_POLICY(pid, c1));
+	/* Disabled ranges are left alone by policy writes. */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:0"));
+	ASSERT_STREQ("default", VMA_POLICY(pid, c1));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/heap/enable"), "1"));
+	ASSERT_STREQ("bind:0", VMA_POLICY(pid, c1));
+	ASSERT_EQ(NPAGES, np_count_on_node(pid, c1, NPAGES, 0));
+	/* rmdir of an enabled range removes its policy. */
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/heap")));
+	ASSERT_STREQ("default", VMA_POLICY(pid, c1));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast")));
+}
+
+/* A range whose process exited, or replaced its mm by execve(2). */
+TEST_F(cfs, range_exited)
+{
+	pid_t pid = self->t.pid;
+	char *c1 = chunk(&self->t, 1);
+
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:2"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/ranges/a")));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/a/pid"), "%lu", pid));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/a/start"), "0x%lx",
+			       (unsigned long)c1));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/a/end"), "0x%lx",
+			       (unsigned long)c1 + NPAGES * NP_PAGE_SIZE));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/a/enable"), "1"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/ranges/b")));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/b/pid"), "%lu", pid));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/b/start"), "0x%lx",
+			       (unsigned long)c1));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/b/end"), "0x%lx",
+			       (unsigned long)c1 + NPAGES * NP_PAGE_SIZE));
+	ASSERT_EQ(0, target_exec(&self->t));
+	ASSERT_STREQ("exited", CFS_READ(cfsp("fast/ranges/a/state")));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:1"));
+	ASSERT_STREQ("exited", CFS_READ(cfsp("fast/ranges/a/state")));
+	/* Disabling a range of a gone mm just disables it. */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/a/enable"), "0"));
+	target_stop(&self->t);
+	ASSERT_STREQ("exited", CFS_READ(cfsp("fast/ranges/b/state")));
+	ASSERT_EQ(-ESRCH, np_write_file(cfsp("fast/ranges/b/enable"), "1"));
+	ASSERT_STREQ("0", CFS_READ(cfsp("fast/ranges/b/enable")));
+	ASSERT_STREQ("exited", CFS_READ(cfsp("fast/ranges/b/state")));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/a")));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/b")));
+}
+
+/* A range the target cannot take (a hole): error state, nothing changes. */
+TEST_F(cfs, range_error_state)
+{
+	pid_t pid = self->t.pid;
+
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:2"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/ranges/r")));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/r/pid"), "%lu", pid));
+	/* [0, one page): nothing is mapped there in the target. */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/r/start"), "0x0"));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/r/end"), "0x%lx",
+			       NP_PAGE_SIZE));
+	ASSERT_EQ(-EFAULT, np_write_file(cfsp("fast/ranges/r/enable"), "1"));
+	ASSERT_STREQ("error 14", CFS_READ(cfsp("fast/ranges/r/state")));
+	ASSERT_STREQ("0", CFS_READ(cfsp("fast/ranges/r/enable")));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/r")));
+}
+
+/* The writer is a member: the change is made in its own context. */
+TEST_F(cfs, self_binding)
+{
+	unsigned long mask;
+	int mode, status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char *p = np_map(NPAGES);
+
+		if (!p || cfs_mkdir(cfsp("fast/tasks/%d", getpid())))
+			_exit(10);
+		if (np_write_file(cfsp("fast/policy"), "bind:3"))
+			_exit(11);
+		if (np_get_mempolicy(&mode, &mask, sizeof(mask) * 8, NULL, 0) ||
+		    mode != MPOL_BIND || mask != 1UL << 3)
+			_exit(12);
+		if (cfs_mkdir(cfsp("fast/ranges/self")) ||
+		    write_num(cfsp("fast/ranges/self/pid"), "%lu", getpid()) ||
+		    write_num(cfsp("fast/ranges/self/start"), "0x%lx",
+			      (unsigned long)p) ||
+		    write_num(cfsp("fast/ranges/self/end"), "0x%lx",
+			      (unsigned long)p + NPAGES * NP_PAGE_SIZE) ||
+		    np_write_file(cfsp("fast/ranges/self/enable"), "1"))
+			_exit(13);
+		if (np_write_file(cfsp("fast/policy"), "bind:2"))
+			_exit(14);
+		np_touch(p, NPAGES);
+		if (np_count_on_node(0, p, NPAGES, 2) != NPAGES)
+			_exit(15);
+		if (cfs_rmdir(cfsp("fast/ranges/self")) ||
+		    cfs_rmdir(cfsp("fast/tasks/%d", getpid())))
+			_exit(16);
+		if (np_get_mempolicy(&mode, &mask, sizeof(mask) * 8, NULL, 0) ||
+		    mode != MPOL_DEFAULT)
+			_exit(17);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
+/* ---- races ---------------------------------------------------------------- */
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A child that rewrites a group's policy until killed. */
+static pid_t start_policy_writer(const char *group, int seed)
+{
+	static const char * const pols[] = {
+		"prefer:1", "bind:2-3", "interleave:all", "default", "local",
+		"prefer (many):0,3", "bind=static:1",
+	};
+	char path[256];
+	pid_t pid = fork();
+	unsigned int i = seed;
+
+	if (pid)
+		return pid;
+	snprintf(path, sizeof(path), "%s/%s/policy", CFS, group);
+	for (;;)
+		np_write_file(path, pols[i++ % ARRAY_SIZE(pols)]);
+}
+
+static void stop_child(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/*
+ * Two writers change the group's policy while bindings are made and removed
+ * for targets that exit, execve(2) and create threads meanwhile.
+ */
+TEST_F_TIMEOUT(cfs, race_bindings_exit_exec, 120)
+{
+	struct target t[4];
+	pid_t w1, w2;
+	double end;
+	int round = 0, i, j;
+
+	target_stop(&self->t);
+	w1 = start_policy_writer("fast", 0);
+	ASSERT_LE(0, w1);
+	w2 = start_policy_writer("fast", 3);
+	ASSERT_LE(0, w2);
+	end = now() + 8;
+	while (now() < end) {
+		for (i = 0; i < 4; i++) {
+			ASSERT_EQ(0, target_start_as(&t[i], i, i == 1, 0));
+			cfs_mkdir(cfsp("fast/tasks/%d", t[i].pid));
+			cfs_mkdir(cfsp("fast/ranges/r%d", i));
+			write_num(cfsp("fast/ranges/r%d/pid", i), "%lu",
+				  t[i].pid);
+			write_num(cfsp("fast/ranges/r%d/start", i), "0x%lx",
+				  (unsigned long)chunk(&t[i], 0));
+			write_num(cfsp("fast/ranges/r%d/end", i), "0x%lx",
+				  (unsigned long)chunk(&t[i], 2));
+			np_write_file(cfsp("fast/ranges/r%d/enable", i), "1");
+			target_do(&t[i], '0');
+		}
+		/* Bindings made and removed under the writers' feet. */
+		for (j = 0; j < 3; j++) {
+			for (i = 0; i < 4; i++) {
+				cfs_rmdir(cfsp("fast/tasks/%d", t[i].pid));
+				np_write_file(cfsp("fast/ranges/r%d/enable", i),
+					      j % 2 ? "1" : "0");
+				cfs_mkdir(cfsp("fast/tasks/%d", t[i].pid));
+			}
+		}
+		/* One execs, one exits by itself, the others are killed. */
+		target_exec(&t[round % 4]);
+		target_do(&t[(round + 1) % 4], 'Q');
+		for (i = 0; i < 4; i++) {
+			pid_t pid = t[i].pid;
+
+			CFS_READ(cfsp("fast/tasks/%d/state", pid));
+			CFS_READ(cfsp("fast/ranges/r%d/state", i));
+			if (i == 2)
+				target_stop(&t[i]);
+			if (i % 2)
+				np_write_file(cfsp("fast/ranges/r%d/enable", i),
+					      "0");
+			ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/r%d", i)));
+			/* Its mkdir may have failed (the target exiting). */
+			cfs_rmdir(cfsp("fast/tasks/%d", pid));
+			target_stop(&t[i]);
+		}
+		round++;
+	}
+	stop_child(w1);
+	stop_child(w2);
+	TH_LOG("%d rounds", round);
+	ASSERT_LT(0, round);
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast")));
+}
+
+/*
+ * Bound processes that keep creating threads and execve(2), while writers
+ * change the policy; at the end every thread has the last policy written.
+ */
+TEST_F_TIMEOUT(cfs, race_threads_and_exec, 120)
+{
+	pid_t tids[MAX_THREADS], w1, w2;
+	struct target sp, ex;
+	int execs = 0, i, n;
+	double end;
+
+	ASSERT_EQ(0, target_start_as(&sp, 2, true, 0));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", sp.pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
+	w1 = start_policy_writer("fast", 1);
+	ASSERT_LE(0, w1);
+	w2 = start_policy_writer("fast", 5);
+	ASSERT_LE(0, w2);
+	end = now() + 6;
+	while (now() < end) {
+		/* A bound process that execs while being changed. */
+		ASSERT_EQ(0, target_start(&ex, 2));
+		if (!cfs_mkdir(cfsp("fast/tasks/%d", ex.pid))) {
+			target_exec(&ex);
+			execs++;
+			cfs_rmdir(cfsp("fast/tasks/%d", ex.pid));
+		}
+		target_stop(&ex);
+	}
+	stop_child(w1);
+	stop_child(w2);
+	TH_LOG("%d execs", execs);
+	/* Quiet now: one more write reaches every thread of every member. */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:1-2"));
+	ASSERT_EQ(0, threads_not(self->t.pid, "bind:1-2"));
+	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", sp.pid)));
+	n = list_tids(sp.pid, tids, MAX_THREADS);
+	ASSERT_LT(2, n);
+	for (i = 0; i < n; i++) {
+		const char *got = TASK_POLICY(sp.pid, tids[i]);
+
+		/* A short-lived thread may be gone since. */
+		if (*got)
+			ASSERT_STREQ("bind:1-2", got);
+	}
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", sp.pid)));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", self->t.pid)));
+	ASSERT_EQ(0, threads_not(self->t.pid, "default"));
+	target_stop(&sp);
+}
+
+TEST_HARNESS_MAIN

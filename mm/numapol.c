@@ -688,8 +688,8 @@ again:
 	return n;
 }
 
-static int numapol_set(struct task_struct *task, struct numapol_policy *pol,
-		       bool group)
+static int numapol_set(struct task_struct *task, struct mm_struct *mm,
+		       struct numapol_policy *pol, bool group)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
 	struct numapol_req *req, *tmp;
@@ -706,6 +706,11 @@ static int numapol_set(struct task_struct *task, struct numapol_policy *pol,
 	ret = mutex_lock_killable(&task->signal->cred_guard_mutex);
 	if (ret)
 		return ret;
+	/* Access was checked for @mm: an execve() since ends the right. */
+	if (mm && READ_ONCE(task->mm) != mm) {
+		mutex_unlock(&task->signal->cred_guard_mutex);
+		return task->mm ? -EPERM : -ESRCH;
+	}
 
 	xa_init(&seen);
 	do {
@@ -745,24 +750,29 @@ static int numapol_set(struct task_struct *task, struct numapol_policy *pol,
 /**
  * numapol_set_thread - change the task policy of one thread
  * @task: the thread
+ * @mm: the mm access to @task was checked for, or NULL: the change is
+ *	refused (-EPERM) if @task has called execve() since
  * @pol: the new policy
  *
  * The policy is installed by @task itself (task_work), checked against its
  * cpuset; returns once it is in force.
  *
  * Return: 0; -EINVAL when @pol names nodes the thread may not use or @task
- * is a kernel thread; -ESRCH when it is exiting; -EAGAIN when it did not
- * get to run the change within numapol.timeout_ms (nothing changed);
- * -EINTR when the caller was killed (nothing changed); -ENOMEM.
+ * is a kernel thread; -ESRCH when it is exiting; -EPERM when it has
+ * called execve() since @mm; -EAGAIN when it did not get to run the change
+ * within numapol.timeout_ms (nothing changed); -EINTR when the caller was
+ * killed (nothing changed); -ENOMEM.
  */
-int numapol_set_thread(struct task_struct *task, struct numapol_policy *pol)
+int numapol_set_thread(struct task_struct *task, struct mm_struct *mm,
+		       struct numapol_policy *pol)
 {
-	return numapol_set(task, pol, false);
+	return numapol_set(task, mm, pol, false);
 }
 
 /**
  * numapol_set_process - change the task policy of every thread of a process
  * @task: any thread of the process
+ * @mm: as for numapol_set_thread()
  * @pol: the new policy
  *
  * Like numapol_set_thread() for every thread, including threads created
@@ -771,9 +781,10 @@ int numapol_set_thread(struct task_struct *task, struct numapol_policy *pol)
  *
  * Return: as numapol_set_thread().
  */
-int numapol_set_process(struct task_struct *task, struct numapol_policy *pol)
+int numapol_set_process(struct task_struct *task, struct mm_struct *mm,
+			struct numapol_policy *pol)
 {
-	return numapol_set(task, pol, true);
+	return numapol_set(task, mm, pol, true);
 }
 
 /**

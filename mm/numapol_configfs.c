@@ -178,7 +178,7 @@ static int numapol_cfs_apply(struct numapol_cfs_binding *b,
 	if (ret)
 		return ret;
 	if (b->kind == NUMAPOL_CFS_TASK)
-		ret = numapol_set_process(task, pol);
+		ret = numapol_set_process(task, NULL, pol);
 	else
 		ret = numapol_set_range(task, mm, b->start, b->end, pol, move);
 	mmput(mm);
@@ -574,6 +574,7 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 	struct numapol_cfs_group *grp =
 		container_of(group, struct numapol_cfs_group, tasks);
 	struct numapol_cfs_binding *b;
+	struct mm_struct *mm = NULL;
 	struct task_struct *task;
 	struct pid *pid;
 	int ret;
@@ -584,6 +585,12 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 	ret = numapol_check_access(task);
 	if (ret)
 		goto out_task;
+	/* Access was checked for this mm: an execve() since voids it. */
+	mm = get_task_mm(task);
+	if (!mm) {
+		ret = -ESRCH;
+		goto out_task;
+	}
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b) {
 		ret = -ENOMEM;
@@ -604,7 +611,7 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 		goto out_free;
 
 	mutex_lock(&grp->lock);
-	ret = numapol_set_process(task, grp->pol);
+	ret = numapol_set_process(task, mm, grp->pol);
 	if (!ret) {
 		numapol_cfs_set_pol(b, grp->pol);
 		list_add_tail(&b->node, &grp->bindings);
@@ -616,6 +623,7 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 		spin_unlock(&numapol_cfs_tasks_lock);
 		goto out_free;
 	}
+	mmput(mm);
 	put_task_struct(task);
 	config_item_init_type_name(&b->item, name, &numapol_cfs_task_type);
 	return &b->item;
@@ -625,6 +633,8 @@ out_free:
 	put_pid(b->pid);
 	kfree(b);
 out_task:
+	if (mm)
+		mmput(mm);
 	put_task_struct(task);
 	put_pid(pid);
 	return ERR_PTR(ret);

@@ -374,8 +374,8 @@ static void numapol_kthread_test(struct kunit *test)
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(pol));
 	KUNIT_ASSERT_TRUE(test, current->flags & PF_KTHREAD);
-	KUNIT_EXPECT_EQ(test, numapol_set_thread(current, pol), -EINVAL);
-	KUNIT_EXPECT_EQ(test, numapol_set_process(current, pol), -EINVAL);
+	KUNIT_EXPECT_EQ(test, numapol_set_thread(current, NULL, pol), -EINVAL);
+	KUNIT_EXPECT_EQ(test, numapol_set_process(current, NULL, pol), -EINVAL);
 	KUNIT_EXPECT_EQ(test, numapol_check_access(current), -EINVAL);
 	numapol_policy_put(pol);
 }

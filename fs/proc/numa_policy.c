@@ -128,9 +128,9 @@ static ssize_t numa_policy_write(struct file *file, const char __user *ubuf,
 	else if (mm != file->private_data)
 		ret = -EPERM;	/* the target has called execve() since open */
 	else if (group)
-		ret = numapol_set_process(task, pol);
+		ret = numapol_set_process(task, mm, pol);
 	else
-		ret = numapol_set_thread(task, pol);
+		ret = numapol_set_thread(task, mm, pol);
 	put_task_struct(task);
 out_pol:
 	numapol_policy_put(pol);

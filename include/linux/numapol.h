@@ -88,8 +88,10 @@ void numapol_policy_put(struct numapol_policy *pol);
 
 int numapol_check_access(struct task_struct *task);
 int numapol_task_policy_str(struct task_struct *task, char *buf, size_t size);
-int numapol_set_thread(struct task_struct *task, struct numapol_policy *pol);
-int numapol_set_process(struct task_struct *task, struct numapol_policy *pol);
+int numapol_set_thread(struct task_struct *task, struct mm_struct *mm,
+		       struct numapol_policy *pol);
+int numapol_set_process(struct task_struct *task, struct mm_struct *mm,
+			struct numapol_policy *pol);
 struct task_struct *numapol_live_thread(struct task_struct *task);
 int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 		      unsigned long start, unsigned long end,

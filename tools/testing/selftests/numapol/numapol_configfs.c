@@ -19,154 +19,9 @@
 #include <time.h>
 
 #include "../kselftest_harness.h"
-#include "numapol_util.h"
+#include "target.h"
 
 #define CFS		"/sys/kernel/config/numapol"
-#define NPAGES		32		/* pages per chunk */
-#define NCHUNKS		4
-#define MAX_THREADS	256
-
-/* A child process driven over two pipes; region: NCHUNKS untouched chunks. */
-struct target {
-	pid_t pid;
-	int cmd, resp;
-	char *region;
-};
-
-static char *chunk(struct target *t, int i)
-{
-	return t->region + (size_t)i * NPAGES * NP_PAGE_SIZE;
-}
-
-static void *sleeper(void *arg)
-{
-	for (;;)
-		pause();
-	return arg;
-}
-
-static void *short_lived(void *arg)
-{
-	usleep(5000);
-	return arg;
-}
-
-static void *spawner(void *arg)
-{
-	for (;;) {
-		pthread_t th;
-
-		if (!pthread_create(&th, NULL, short_lived, NULL))
-			pthread_detach(th);
-		usleep(2000);
-	}
-	return arg;
-}
-
-static void target_main(int cmd, int resp, char *region, int nthreads,
-			bool spawn)
-{
-	pthread_t th;
-	char c;
-	int i;
-
-	for (i = 0; i < nthreads; i++)
-		if (pthread_create(&th, NULL, sleeper, NULL))
-			_exit(2);
-	if (spawn && pthread_create(&th, NULL, spawner, NULL))
-		_exit(2);
-	if (write(resp, "k", 1) != 1)
-		_exit(2);
-	while (read(cmd, &c, 1) == 1) {
-		switch (c) {
-		case '0' ... '3':	/* touch a chunk */
-			np_touch(region + (c - '0') * NPAGES * NP_PAGE_SIZE,
-				 NPAGES);
-			break;
-		case 'X':		/* become /bin/sleep */
-			execl("/bin/sleep", "sleep", "1000", NULL);
-			_exit(2);
-		case 'Q':
-			_exit(0);
-		}
-		if (write(resp, "k", 1) != 1)
-			_exit(2);
-	}
-	_exit(0);
-}
-
-static int target_start_as(struct target *t, int nthreads, bool spawn,
-			   uid_t uid)
-{
-	int cmd[2], resp[2];
-	char c;
-
-	memset(t, 0, sizeof(*t));
-	t->region = np_map(NPAGES * NCHUNKS);
-	if (!t->region || pipe(cmd) || pipe(resp))
-		return -1;
-	t->pid = fork();
-	if (t->pid < 0)
-		return -1;
-	if (!t->pid) {
-		close(cmd[1]);
-		close(resp[0]);
-		if (uid && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
-			_exit(3);
-		prctl(PR_SET_DUMPABLE, 1);
-		target_main(cmd[0], resp[1], t->region, nthreads, spawn);
-	}
-	close(cmd[0]);
-	close(resp[1]);
-	t->cmd = cmd[1];
-	t->resp = resp[0];
-	return read(t->resp, &c, 1) == 1 && c == 'k' ? 0 : -1;
-}
-
-static int target_start(struct target *t, int nthreads)
-{
-	return target_start_as(t, nthreads, false, 0);
-}
-
-static int target_do(struct target *t, char c)
-{
-	char r;
-
-	if (write(t->cmd, &c, 1) != 1)
-		return -1;
-	return read(t->resp, &r, 1) == 1 && r == 'k' ? 0 : -1;
-}
-
-/* Have the target execve(2) /bin/sleep and wait until it has. */
-static int target_exec(struct target *t)
-{
-	char path[64], buf[64];
-	char c = 'X';
-	int i;
-
-	if (write(t->cmd, &c, 1) != 1)
-		return -1;
-	snprintf(path, sizeof(path), "/proc/%d/comm", t->pid);
-	for (i = 0; i < 500; i++) {
-		if (np_read_file(path, buf, sizeof(buf)) > 0 &&
-		    !strcmp(buf, "sleep\n"))
-			return 0;
-		usleep(10000);
-	}
-	return -1;
-}
-
-static void target_stop(struct target *t)
-{
-	if (t->pid <= 0)
-		return;
-	kill(t->pid, SIGKILL);
-	waitpid(t->pid, NULL, 0);
-	close(t->cmd);
-	close(t->resp);
-	munmap(t->region, NPAGES * NCHUNKS * NP_PAGE_SIZE);
-	t->pid = 0;
-}
 
 /* ---- configfs helpers ---------------------------------------------------- */
 
@@ -261,24 +116,6 @@ static const char *task_policy(pid_t pid, pid_t tid, char *buf, size_t size)
 
 #define TASK_POLICY(pid, tid)	task_policy(pid, tid, scratch(), 512)
 
-static int list_tids(pid_t pid, pid_t *tids, int max)
-{
-	char path[64];
-	struct dirent *d;
-	DIR *dir;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir)) && n < max)
-		if (d->d_name[0] != '.')
-			tids[n++] = atoi(d->d_name);
-	closedir(dir);
-	return n;
-}
-
 /* Number of threads of @pid whose policy is not @want (-1: none listed). */
 static int threads_not(pid_t pid, const char *want)
 {
@@ -289,7 +126,7 @@ static int threads_not(pid_t pid, const char *want)
 	if (n <= 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		bad += !!strcmp(want, TASK_POLICY(pid, tids[i]));
+		bad += !thread_has_policy(pid, tids[i], want);
 	return bad;
 }
 
@@ -416,8 +253,9 @@ TEST_F(cfs, policy_strings)
 	}
 	ASSERT_EQ(0, threads_not(self->t.pid, "prefer:1"));
 	ASSERT_EQ(0, target_do(&self->t, '0'));
-	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, chunk(&self->t, 0),
-					   NPAGES, 1));
+	ASSERT_EQ(CHUNK_PAGES, np_count_on_node(self->t.pid,
+						target_chunk(&self->t, 0),
+						CHUNK_PAGES, 1));
 }
 
 /* The seed's example, through a group: bind, then change the group live. */
@@ -430,23 +268,25 @@ TEST_F(cfs, bind_task_and_change_live)
 	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", pid)));
 	ASSERT_EQ(0, threads_not(pid, "prefer:1"));
 	ASSERT_EQ(0, target_do(&self->t, '0'));
-	ASSERT_EQ(NPAGES, np_count_on_node(pid, chunk(&self->t, 0), NPAGES, 1));
+	ASSERT_EQ(CHUNK_PAGES, np_count_on_node(pid, target_chunk(&self->t, 0), CHUNK_PAGES, 1));
 
 	/* In force for every thread when write() returns. */
 	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:3"));
 	ASSERT_EQ(0, threads_not(pid, "bind:3"));
 	ASSERT_EQ(0, target_do(&self->t, '1'));
-	ASSERT_EQ(NPAGES, np_count_on_node(pid, chunk(&self->t, 1), NPAGES, 3));
+	ASSERT_EQ(CHUNK_PAGES, np_count_on_node(pid, target_chunk(&self->t, 1), CHUNK_PAGES, 3));
 
 	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "interleave:0,2"));
 	ASSERT_EQ(0, threads_not(pid, "interleave:0,2"));
 	ASSERT_EQ(0, target_do(&self->t, '2'));
-	ASSERT_EQ(NPAGES / 2, np_count_on_node(pid, chunk(&self->t, 2),
-					       NPAGES, 0));
-	ASSERT_EQ(NPAGES / 2, np_count_on_node(pid, chunk(&self->t, 2),
-					       NPAGES, 2));
+	ASSERT_EQ(CHUNK_PAGES / 2,
+		  np_count_on_node(pid, target_chunk(&self->t, 2),
+				   CHUNK_PAGES, 0));
+	ASSERT_EQ(CHUNK_PAGES / 2,
+		  np_count_on_node(pid, target_chunk(&self->t, 2),
+				   CHUNK_PAGES, 2));
 	/* Pages placed before stay where they are (no move for tasks). */
-	ASSERT_EQ(NPAGES, np_count_on_node(pid, chunk(&self->t, 0), NPAGES, 1));
+	ASSERT_EQ(CHUNK_PAGES, np_count_on_node(pid, target_chunk(&self->t, 0), CHUNK_PAGES, 1));
 	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", pid)));
 }
 
@@ -659,7 +499,7 @@ TEST_F(cfs, permissions_unprivileged_creator)
 TEST_F(cfs, range_binding)
 {
 	pid_t pid = self->t.pid;
-	char *c1 = chunk(&self->t, 1), *c2 = chunk(&self->t, 2);
+	char *c1 = target_chunk(&self->t, 1), *c2 = target_chunk(&self->t, 2);
 	char want[64];
 
 	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:2"));
@@ -698,25 +538,25 @@ TEST_F(cfs, range_binding)
 	ASSERT_STREQ("1", CFS_READ(cfsp("fast/ranges/heap/enable")));
 	ASSERT_STREQ("bind:2", VMA_POLICY(pid, c1));
 	ASSERT_STREQ("default", VMA_POLICY(pid, c2));
-	ASSERT_STREQ("default", VMA_POLICY(pid, chunk(&self->t, 0)));
+	ASSERT_STREQ("default", VMA_POLICY(pid, target_chunk(&self->t, 0)));
 	/* The task policy is not touched by a range. */
 	ASSERT_EQ(0, threads_not(pid, "default"));
 	ASSERT_EQ(0, target_do(&self->t, '1'));
-	ASSERT_EQ(NPAGES, np_count_on_node(pid, c1, NPAGES, 2));
+	ASSERT_EQ(CHUNK_PAGES, np_count_on_node(pid, c1, CHUNK_PAGES, 2));
 	/* Bound ranges are not edited in place. */
 	ASSERT_EQ(-EBUSY, write_num(cfsp("fast/ranges/heap/pid"), "%lu", pid));
 	ASSERT_EQ(-EBUSY, write_num(cfsp("fast/ranges/heap/end"), "0x%lx",
-				    (unsigned long)chunk(&self->t, 3)));
+				    (unsigned long)target_chunk(&self->t, 3)));
 
 	/* Live change, without move: new pages only. */
 	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:1"));
 	ASSERT_STREQ("bind:1", VMA_POLICY(pid, c1));
-	ASSERT_EQ(NPAGES, np_count_on_node(pid, c1, NPAGES, 2));
+	ASSERT_EQ(CHUNK_PAGES, np_count_on_node(pid, c1, CHUNK_PAGES, 2));
 	/* With move=1, the pages follow. */
 	ASSERT_EQ(0, np_write_file(cfsp("fast/move"), "1"));
 	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:3"));
 	ASSERT_STREQ("bind:3", VMA_POLICY(pid, c1));
-	ASSERT_EQ(NPAGES, np_count_on_node(pid, c1, NPAGES, 3));
+	ASSERT_EQ(CHUNK_PAGES, np_count_on_node(pid, c1, CHUNK_PAGES, 3));
 
 	ASSERT_EQ(-ENOTEMPTY, cfs_rmdir(cfsp("fast")));
 	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/heap/enable"), "0"));
@@ -727,7 +567,7 @@ TEST_F(cfs, range_binding)
 	ASSERT_STREQ("default", VMA_POLICY(pid, c1));
 	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/heap/enable"), "1"));
 	ASSERT_STREQ("bind:0", VMA_POLICY(pid, c1));
-	ASSERT_EQ(NPAGES, np_count_on_node(pid, c1, NPAGES, 0));
+	ASSERT_EQ(CHUNK_PAGES, np_count_on_node(pid, c1, CHUNK_PAGES, 0));
 	/* rmdir of an enabled range removes its policy. */
 	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/heap")));
 	ASSERT_STREQ("default", VMA_POLICY(pid, c1));
@@ -738,7 +578,7 @@ TEST_F(cfs, range_binding)
 TEST_F(cfs, range_exited)
 {
 	pid_t pid = self->t.pid;
-	char *c1 = chunk(&self->t, 1);
+	char *c1 = target_chunk(&self->t, 1);
 
 	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:2"));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/ranges/a")));
@@ -746,14 +586,14 @@ TEST_F(cfs, range_exited)
 	ASSERT_EQ(0, write_num(cfsp("fast/ranges/a/start"), "0x%lx",
 			       (unsigned long)c1));
 	ASSERT_EQ(0, write_num(cfsp("fast/ranges/a/end"), "0x%lx",
-			       (unsigned long)c1 + NPAGES * NP_PAGE_SIZE));
+			       (unsigned long)c1 + CHUNK_PAGES * NP_PAGE_SIZE));
 	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/a/enable"), "1"));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/ranges/b")));
 	ASSERT_EQ(0, write_num(cfsp("fast/ranges/b/pid"), "%lu", pid));
 	ASSERT_EQ(0, write_num(cfsp("fast/ranges/b/start"), "0x%lx",
 			       (unsigned long)c1));
 	ASSERT_EQ(0, write_num(cfsp("fast/ranges/b/end"), "0x%lx",
-			       (unsigned long)c1 + NPAGES * NP_PAGE_SIZE));
+			       (unsigned long)c1 + CHUNK_PAGES * NP_PAGE_SIZE));
 	ASSERT_EQ(0, target_exec(&self->t));
 	ASSERT_STREQ("exited", CFS_READ(cfsp("fast/ranges/a/state")));
 	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:1"));
@@ -797,7 +637,7 @@ TEST_F(cfs, self_binding)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		char *p = np_map(NPAGES);
+		char *p = np_map(CHUNK_PAGES);
 
 		if (!p || cfs_mkdir(cfsp("fast/tasks/%d", getpid())))
 			_exit(10);
@@ -811,13 +651,13 @@ TEST_F(cfs, self_binding)
 		    write_num(cfsp("fast/ranges/self/start"), "0x%lx",
 			      (unsigned long)p) ||
 		    write_num(cfsp("fast/ranges/self/end"), "0x%lx",
-			      (unsigned long)p + NPAGES * NP_PAGE_SIZE) ||
+			      (unsigned long)p + CHUNK_PAGES * NP_PAGE_SIZE) ||
 		    np_write_file(cfsp("fast/ranges/self/enable"), "1"))
 			_exit(13);
 		if (np_write_file(cfsp("fast/policy"), "bind:2"))
 			_exit(14);
-		np_touch(p, NPAGES);
-		if (np_count_on_node(0, p, NPAGES, 2) != NPAGES)
+		np_touch(p, CHUNK_PAGES);
+		if (np_count_on_node(0, p, CHUNK_PAGES, 2) != CHUNK_PAGES)
 			_exit(15);
 		if (cfs_rmdir(cfsp("fast/ranges/self")) ||
 		    cfs_rmdir(cfsp("fast/tasks/%d", getpid())))
@@ -893,9 +733,9 @@ TEST_F_TIMEOUT(cfs, race_bindings_exit_exec, 120)
 			write_num(cfsp("fast/ranges/r%d/pid", i), "%lu",
 				  t[i].pid);
 			write_num(cfsp("fast/ranges/r%d/start", i), "0x%lx",
-				  (unsigned long)chunk(&t[i], 0));
+				  (unsigned long)target_chunk(&t[i], 0));
 			write_num(cfsp("fast/ranges/r%d/end", i), "0x%lx",
-				  (unsigned long)chunk(&t[i], 2));
+				  (unsigned long)target_chunk(&t[i], 2));
 			np_write_file(cfsp("fast/ranges/r%d/enable", i), "1");
 			target_do(&t[i], '0');
 		}

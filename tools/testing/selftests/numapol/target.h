@@ -18,6 +18,8 @@
 #include "numapol_util.h"
 
 #define NPAGES		64
+#define NCHUNKS		4		/* the region, in chunks ... */
+#define CHUNK_PAGES	(NPAGES / NCHUNKS)	/* ... of this many pages */
 #define MAX_THREADS	256
 
 /* A child process, driven over two pipes, with pages mapped but untouched. */
@@ -75,6 +77,13 @@ static inline void target_main(int cmd, int resp, char *region,
 		case 'T':	/* touch every page */
 			np_touch(region, NPAGES);
 			break;
+		case '0' ... '0' + NCHUNKS - 1:	/* touch one chunk */
+			np_touch(region + (size_t)(c - '0') * CHUNK_PAGES *
+				 NP_PAGE_SIZE, CHUNK_PAGES);
+			break;
+		case 'X':	/* become /bin/sleep */
+			execl("/bin/sleep", "sleep", "1000", NULL);
+			_exit(2);
 		case 'P':	/* report the policy as I see it */
 			if (np_get_mempolicy(&mode, &mask, sizeof(mask) * 8,
 					     NULL, 0))
@@ -147,6 +156,31 @@ static inline int target_policy(struct target *t, int *mode, unsigned long *mask
 	return 0;
 }
 
+/* Chunk i of the target's region. */
+static inline char *target_chunk(struct target *t, int i)
+{
+	return t->region + (size_t)i * CHUNK_PAGES * NP_PAGE_SIZE;
+}
+
+/* Have the target execve(2) /bin/sleep, and wait until it has. */
+static inline int target_exec(struct target *t)
+{
+	char path[64], buf[64];
+	char c = 'X';
+	int i;
+
+	if (write(t->cmd, &c, 1) != 1)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/comm", t->pid);
+	for (i = 0; i < 500; i++) {
+		if (np_read_file(path, buf, sizeof(buf)) > 0 &&
+		    !strcmp(buf, "sleep\n"))
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
 static inline void target_stop(struct target *t)
 {
 	if (t->pid <= 0)
@@ -206,6 +240,27 @@ static inline int list_tids(pid_t pid, pid_t *tids, int max)
 			tids[n++] = atoi(d->d_name);
 	closedir(dir);
 	return n;
+}
+
+/*
+ * Has thread tid of pid the policy want? A thread that is exiting has
+ * already dropped its policy (it reads "default", or nothing once gone):
+ * it counts as having it if it disappears within a moment.
+ */
+static inline bool thread_has_policy(pid_t pid, pid_t tid, const char *want)
+{
+	char buf[256], path[64];
+	int i;
+
+	if (!strcmp(want, get_policy(pid, tid, buf, sizeof(buf))))
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", pid, tid);
+	for (i = 0; i < 100; i++) {
+		if (access(path, F_OK))
+			return true;
+		usleep(2000);
+	}
+	return false;
 }
 
 #endif /* NUMAPOL_TARGET_H */

@@ -1,11 +1,12 @@
 # numapol: top-level targets. See README.md.
-.PHONY: all test demo check series kernel release stock selftests numacfg tree clean help
+.PHONY: all test demo stress check series kernel release stock selftests numacfg tree clean help
 
 all: kernel selftests
 
 help:
 	@echo "make test     build the debug kernel and run every test in the 4-node VM"
 	@echo "make demo     the seed's example on the release kernel in the 4-node VM"
+	@echo "make stress   races and fuzzing for minutes on the debug kernel, with figures"
 	@echo "make check    checkpatch --strict over our kernel files and hunks"
 	@echo "make series   export a git-am-able patch series to out/series"
 
@@ -19,6 +20,9 @@ demo:
 	@scripts/build-selftests.sh release
 	@tests/vm/run --kernel release --nodes 4 --append quiet -- /usr/lib/numapol/demo; \
 	rc=$$?; [ $$rc -eq 0 ] || echo "demo: failed ($$rc)"; exit $$rc
+
+stress:
+	@scripts/stress.sh
 
 check:
 	@scripts/check.sh

@@ -132,7 +132,8 @@ FIXTURE_TEARDOWN(fuzz)
 }
 
 /* numa_policy: every rejected write changes nothing. */
-TEST_F(fuzz, numa_policy)
+/* Long runs (make stress) need more than the harness's 30 s default. */
+TEST_F_TIMEOUT(fuzz, numa_policy, 3600)
 {
 	static char before[65536], after[65536];
 	char bp[256], ap[256], in[256], path[64];
@@ -167,7 +168,7 @@ TEST_F(fuzz, numa_policy)
 }
 
 /* numa_maps: rejected lines change nothing; some lines are valid. */
-TEST_F(fuzz, numa_maps)
+TEST_F_TIMEOUT(fuzz, numa_maps, 3600)
 {
 	static char before[65536], after[65536];
 	char bp[256], ap[256], pol[256], in[512], path[64];

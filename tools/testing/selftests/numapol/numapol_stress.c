@@ -161,7 +161,20 @@ static int seconds(int argc, char **argv)
 static int stress_argc;
 static char **stress_argv;
 
-TEST(races)
+FIXTURE(stress) {
+	int unused;
+};
+
+FIXTURE_SETUP(stress)
+{
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+}
+
+/* make stress runs this for minutes: beyond the harness's 30 s default. */
+TEST_F_TIMEOUT(stress, races, 3600)
 {
 	struct shared *sh;
 	pid_t writers[NWRITERS];

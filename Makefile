@@ -8,6 +8,11 @@ help:
 	@echo "make demo     the seed's example on the release kernel in the 4-node VM"
 	@echo "make check    checkpatch --strict over our kernel files and hunks"
 	@echo "make series   export a git-am-able patch series to out/series"
+	@echo "make bench    benchmarks: release vs stock kernel in the 4-node VM (~25 min)"
+
+.PHONY: bench
+bench:
+	@scripts/bench.sh
 
 test:
 	@tests/run-all

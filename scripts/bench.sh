@@ -1,13 +1,18 @@
 #!/bin/bash
 # `make bench`: the numapol benchmarks (issue 7). Builds the release kernel
 # and the stock 6.12 kernel (same config, no numapol), boots them in turn in
-# the 4-node VM (stock/release, then release/stock, ... for ROUNDS rounds),
+# the 4-node VM (release/stock, then stock/release, ... for ROUNDS rounds),
 # runs tests/guest/bench in each boot, and prints one table, also written
 # to out/bench.json, with a chart in out/bench.png (gnuplot).
 #
-#   scripts/bench.sh [--rounds N] [--mib MIB] [--report-only]
+#   scripts/bench.sh [--rounds N] [--mib MIB] [--kernels LIST] [--no-build]
+#                    [--keep] [--report-only]
 #
 # --rounds   boots per kernel (default 3)
+# --kernels  the kernels to boot, default "release stock"; with one only,
+#            the figures that compare kernels are null
+# --no-build use the kernels and helpers already built
+# --keep     add to the boots already in out/bench instead of starting over
 # --mib      the migration size (default 384: 512 MiB does not fit in the
 #            VM's node 0, which also holds the kernel and the initramfs)
 # --report-only   redo the table, JSON and chart from out/bench/*.txt
@@ -15,11 +20,14 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 export NUMAPOL_OUT=${NUMAPOL_OUT:-$top/out}
 out=$NUMAPOL_OUT
-rounds=3 mib=384 report_only=0
+rounds=3 mib=384 report_only=0 kernels="release stock" build=1 keep=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) rounds=$2; shift 2 ;;
 	--mib) mib=$2; shift 2 ;;
+	--kernels) kernels=$2; shift 2 ;;
+	--no-build) build=0; shift ;;
+	--keep) keep=1; shift ;;
 	--report-only) report_only=1; shift ;;
 	*) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
@@ -29,18 +37,23 @@ mkdir -p "$out/bench"
 
 if [ "$report_only" -eq 0 ]; then
 	start=$(date +%s)
-	for k in release stock; do
-		echo "bench: building the $k kernel (log: out/build-$k.log)" >&2
-		"$top/scripts/kbuild.sh" "$k" > "$out/build-$k.log" 2>&1 ||
-			{ tail -30 "$out/build-$k.log" >&2; exit 1; }
-	done
-	"$top/scripts/build-selftests.sh" release
-	rm -f "$out"/bench/*.txt
+	if [ "$build" -eq 1 ]; then
+		for k in release stock; do
+			echo "bench: building the $k kernel (log: out/build-$k.log)" >&2
+			"$top/scripts/kbuild.sh" "$k" > "$out/build-$k.log" 2>&1 ||
+				{ tail -30 "$out/build-$k.log" >&2; exit 1; }
+		done
+		"$top/scripts/build-selftests.sh" release
+	fi
+	[ "$keep" -eq 1 ] || rm -f "$out"/bench/*.txt
 	date -u +%Y-%m-%dT%H:%M:%SZ > "$out/bench/date"
 	for ((r = 1; r <= rounds; r++)); do
-		if ((r % 2)); then order="stock release"; else order="release stock"; fi
+		# LIST in order, then reversed, and so on (ABBA)
+		order=$kernels
+		((r % 2)) || order=$(echo "$kernels" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
 		for k in $order; do
 			f=$out/bench/$k-$r.txt
+			[ ! -e "$f" ] || f=$out/bench/$k-$r-$(date +%s).txt
 			echo "bench: round $r/$rounds, $k kernel" >&2
 			rc=0
 			"$top/tests/vm/run" --kernel "$k" --nodes 4 --quiet --timeout 900 \
@@ -186,6 +199,11 @@ else:
         c["1000"] <= 1000 and all(x is not None and x <= 20 for x in lin),
         "x10 growth ratios: %s" % lin)
 
+if not nstock or not nrel:
+    for n in ("fault_ratio", "numa_maps_read_ratio"):
+        F[n]["note"] = "not measured: no %s kernel boot in this run; " % (
+            "stock" if not nstock else "release") + F[n]["note"]
+
 doc = dict(R)
 doc.update({"date": date, "machine": machine, "command": "make bench",
             "rounds": {"release": nrel, "stock": nstock},
@@ -215,6 +233,14 @@ lines = ["numapol benchmarks, %s, %s" % (date, machine), "",
          fmt % ("figure", "value", "goal", "met", "rounds"),
          "|" + "|".join("-" * (x + 2) for x in w) + "|"]
 lines += [fmt % r for r in rows]
+lines += ["", "raw: page faults MiB/s release %s, stock %s; numa_maps read ms release %s, stock %s; "
+          "boots release %d, stock %d" % (med("release", "fault.mib_s"), med("stock", "fault.mib_s"),
+                                           med("release", "maps.read_ms"), med("stock", "maps.read_ms"),
+                                           nrel, nstock)]
+for m in ("numa_maps", "migrate_pages", "move_pages"):
+    lines.append("raw: %s moved %s of %s pages per boot, %s s" % (
+        m, vals("release", "migrate.%s.moved_pages" % m), vals("release", "migrate.%s.pages" % m),
+        vals("release", "migrate.%s.seconds" % m)))
 missed = [n for n, f in F.items() if f["met"] is False]
 lines += ["", "goals missed: %s" % (", ".join(missed) if missed else "none")]
 if pending:

@@ -8,7 +8,7 @@
 #   scripts/bench.sh [--rounds N] [--mib MIB] [--kernels LIST] [--no-build]
 #                    [--keep] [--report-only]
 #
-# --rounds   boots per kernel (default 3)
+# --rounds   boots per kernel (default 5)
 # --kernels  the kernels to boot, default "release stock"; with one only,
 #            the figures that compare kernels are null
 # --no-build use the kernels and helpers already built
@@ -20,7 +20,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 export NUMAPOL_OUT=${NUMAPOL_OUT:-$top/out}
 out=$NUMAPOL_OUT
-rounds=3 mib=384 report_only=0 kernels="release stock" build=1 keep=0
+rounds=5 mib=384 report_only=0 kernels="release stock" build=1 keep=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rounds) rounds=$2; shift 2 ;;

@@ -9,6 +9,11 @@ help:
 	@echo "make stress   races and fuzzing for minutes on the debug kernel, with figures"
 	@echo "make check    checkpatch --strict over our kernel files and hunks"
 	@echo "make series   export a git-am-able patch series to out/series"
+	@echo "make bench    benchmarks: release vs stock kernel in the 4-node VM (~25 min)"
+
+.PHONY: bench
+bench:
+	@scripts/bench.sh
 
 test:
 	@tests/run-all

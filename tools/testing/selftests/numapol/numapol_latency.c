@@ -4,7 +4,10 @@
  * against the floor: the target calling set_mempolicy(2) itself. Prints
  * figures (not a test):
  *
- *   numapol_latency [ROUNDS]
+ *   numapol_latency [-k] [ROUNDS]
+ *
+ * -k prints "key value" lines (the keys of out/bench.json, for
+ * scripts/bench.sh) instead of the table.
  *
  * self_set_mempolicy   the caller's own set_mempolicy(2)
  * sleeping             single-thread target blocked in pause()
@@ -12,6 +15,8 @@
  * threads64            64-thread target (all sleeping), <pid> file
  * stopped              SIGSTOPped target: time until EAGAIN
  */
+#include "bench.h"
+
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,26 +26,23 @@
 
 #include "numapol_util.h"
 
+static int key_output;
+
 static double now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+	return bench_now_us();
 }
 
-static int cmp_double(const void *a, const void *b)
+static void report(const char *name, const char *key, double *v, int n)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double med = bench_pct(v, n, 50), p99 = bench_pct(v, n, 99);
 
-	return x < y ? -1 : x > y;
-}
-
-static void report(const char *name, double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	printf("%-20s %6d %12.1f %12.1f %12.1f\n", name, n, v[n / 2],
-	       v[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1], v[n - 1]);
+	if (key_output) {
+		printf("%s.median_us %.2f\n%s.p99_us %.2f\n%s.max_us %.2f\n%s.n %d\n",
+		       key, med, key, p99, key, v[n - 1], key, n);
+		return;
+	}
+	printf("%-20s %6d %12.1f %12.1f %12.1f\n", name, n, med, p99, v[n - 1]);
 }
 
 static void *sleeper(void *arg)
@@ -79,7 +81,7 @@ static int write_policy(int fd, const char *s)
 	return pwrite(fd, s, strlen(s), 0) == (ssize_t)strlen(s) ? 0 : -errno;
 }
 
-static void measure_proc(const char *name, int busy, int threads, int rounds)
+static void measure_proc(const char *name, const char *key, int busy, int threads, int rounds)
 {
 	static const char * const pols[] = { "prefer=1", "interleave:0-3" };
 	double *v = calloc(rounds, sizeof(double));
@@ -104,27 +106,35 @@ static void measure_proc(const char *name, int busy, int threads, int rounds)
 	close(fd);
 	stop_target(pid);
 	if (errs)
-		printf("%-20s %d writes failed\n", name, errs);
-	report(name, v, rounds);
+		printf("%s.failed %d\n", key, errs);
+	report(name, key, v, rounds);
 	free(v);
 }
 
 int main(int argc, char **argv)
 {
-	int rounds = argc > 1 ? atoi(argv[1]) : 200;
+	int rounds;
 	unsigned long masks[2] = { 1UL << 1, 0xfUL };
 	int modes[2] = { MPOL_PREFERRED, MPOL_INTERLEAVE };
-	double *v = calloc(rounds, sizeof(double));
+	double *v;
 	char path[64];
 	pid_t pid;
 	int i, fd;
 
+	if (argc > 1 && !strcmp(argv[1], "-k")) {
+		key_output = 1;
+		argc--;
+		argv++;
+	}
+	rounds = argc > 1 ? atoi(argv[1]) : 200;
+	v = calloc(rounds > 3 ? rounds : 3, sizeof(double));
 	if (np_online_nodes() < 4 || !v) {
 		printf("numapol_latency: needs 4 NUMA nodes\n");
 		return 4;
 	}
-	printf("%-20s %6s %12s %12s %12s\n", "case (us)", "n", "median",
-	       "p99", "max");
+	if (!key_output)
+		printf("%-20s %6s %12s %12s %12s\n", "case (us)", "n",
+		       "median", "p99", "max");
 	for (i = 0; i < rounds; i++) {
 		double t0 = now_us();
 
@@ -132,10 +142,11 @@ int main(int argc, char **argv)
 		v[i] = now_us() - t0;
 	}
 	np_set_mempolicy(MPOL_DEFAULT, NULL, 0);
-	report("self_set_mempolicy", v, rounds);
-	measure_proc("sleeping", 0, 0, rounds);
-	measure_proc("busy", 1, 0, rounds);
-	measure_proc("threads64", 0, 63, rounds / 4 ? rounds / 4 : 1);
+	report("self_set_mempolicy", "self_set_mempolicy", v, rounds);
+	measure_proc("sleeping", "policy_write.sleeping", 0, 0, rounds);
+	measure_proc("busy", "policy_write.busy", 1, 0, rounds);
+	measure_proc("threads64", "policy_write.threads64", 0, 63,
+		     rounds / 4 ? rounds / 4 : 1);
 
 	pid = start_target(0, 0);
 	usleep(100000);
@@ -149,12 +160,12 @@ int main(int argc, char **argv)
 
 		v[i] = now_us() - t0;
 		if (ret != -EAGAIN)
-			printf("stopped: expected EAGAIN, got %d\n", ret);
+			printf("policy_write.stopped.unexpected %d\n", ret);
 	}
 	if (fd >= 0)
 		close(fd);
 	stop_target(pid);
-	report("stopped (EAGAIN)", v, 3);
+	report("stopped (EAGAIN)", "policy_write.stopped", v, 3);
 	free(v);
 	return 0;
 }

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Move MIB MiB of a running process from node 0 to node 1 (a benchmark,
+ * not a test), with one of:
+ *
+ *   numa_maps      one write "START-END N0>1" to /proc/<pid>/numa_maps
+ *   migrate_pages  migrate_pages(2) of the process, nodes 0 -> 1
+ *   move_pages     move_pages(2) of every page of the range, to node 1
+ *
+ *   numapol_bench_migrate METHOD [MIB]    default MIB: 384
+ *
+ * The target maps the range, fills it on node 0 (set_mempolicy bind:0
+ * while it touches, default afterwards) and starts a thread that stamps
+ * CLOCK_MONOTONIC in a tight loop, storing each stamp into the next page
+ * of the range, so that it both runs and uses the memory being moved. The
+ * longest gap between two consecutive stamps while the migration runs is
+ * the target's longest pause. The writer runs on CPU 3, the target's
+ * stamping thread on CPU 2.
+ *
+ * Prints migrate.METHOD.mib_s (MiB moved / wall time of the write or
+ * call), .target_max_pause_ms, .moved_pages, .pages, .size_mib.
+ */
+#include "bench.h"
+#include "numapol_util.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+/* Shared between the writer and the target (MAP_SHARED). */
+struct ctl {
+	int ready;
+	int active;
+	long long max_gap_ns;
+	long long stamps;
+};
+
+static struct ctl *ctl;
+static char *region;
+static long npages;
+
+static void *stamper(void *arg)
+{
+	size_t page = NP_PAGE_SIZE;
+	long long prev, t;
+	long i = 0;
+
+	bench_pin(2);
+	prev = bench_now_ns();
+	for (;;) {
+		t = bench_now_ns();
+		if (BENCH_READ(ctl->active) &&
+		    t - prev > BENCH_READ(ctl->max_gap_ns))
+			BENCH_WRITE(ctl->max_gap_ns, t - prev);
+		prev = t;
+		*(long long *)(region + (size_t)i * page) = t;
+		if (++i == npages)
+			i = 0;
+		BENCH_WRITE(ctl->stamps, ctl->stamps + 1);
+	}
+	return arg;
+}
+
+static void target(void)
+{
+	unsigned long node0 = 1;
+	pthread_t th;
+
+	bench_pin(2);
+	if (np_set_mempolicy(MPOL_BIND, &node0, 64))
+		_exit(1);
+	np_touch(region, npages);
+	if (np_set_mempolicy(MPOL_DEFAULT, NULL, 0))
+		_exit(1);
+	if (pthread_create(&th, NULL, stamper, NULL))
+		_exit(1);
+	while (BENCH_READ(ctl->stamps) < 1000)
+		usleep(1000);
+	BENCH_WRITE(ctl->ready, 1);
+	for (;;)
+		pause();
+}
+
+static long do_numa_maps(pid_t pid)
+{
+	char path[64], line[128];
+	int fd, n;
+	long ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
+	n = snprintf(line, sizeof(line), "%lx-%lx N0>1\n",
+		     (unsigned long)region,
+		     (unsigned long)region + npages * NP_PAGE_SIZE);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, line, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static long do_migrate_pages(pid_t pid)
+{
+	unsigned long from = 1UL << 0, to = 1UL << 1;
+
+	return syscall(__NR_migrate_pages, pid, 64, &from, &to) < 0 ? -errno : 0;
+}
+
+static void **pages;
+static int *nodes, *status;
+
+static long do_move_pages(pid_t pid)
+{
+	return np_move_pages(pid, npages, pages, nodes, status,
+			     MPOL_MF_MOVE) ? -errno : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *method = argc > 1 ? argv[1] : "";
+	int mib = argc > 2 ? atoi(argv[2]) : 384;
+	long (*fn)(pid_t pid);
+	long i, ret, on0, on1;
+	double t0, t1;
+	pid_t pid;
+
+	if (!strcmp(method, "numa_maps")) {
+		fn = do_numa_maps;
+	} else if (!strcmp(method, "migrate_pages")) {
+		fn = do_migrate_pages;
+	} else if (!strcmp(method, "move_pages")) {
+		fn = do_move_pages;
+	} else {
+		fprintf(stderr, "usage: %s numa_maps|migrate_pages|move_pages [MIB]\n",
+			argv[0]);
+		return 2;
+	}
+	npages = ((long)mib << 20) / NP_PAGE_SIZE;
+	ctl = mmap(NULL, sizeof(*ctl), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	region = np_map(npages);
+	pages = calloc(npages, sizeof(*pages));
+	nodes = calloc(npages, sizeof(*nodes));
+	status = calloc(npages, sizeof(*status));
+	if (ctl == MAP_FAILED || !region || !pages || !nodes || !status)
+		return 1;
+	for (i = 0; i < npages; i++) {
+		pages[i] = region + i * NP_PAGE_SIZE;
+		nodes[i] = 1;
+	}
+	pid = fork();
+	if (!pid)
+		target();
+	if (pid < 0)
+		return 1;
+	bench_pin(3);
+	while (!BENCH_READ(ctl->ready)) {
+		if (waitpid(pid, NULL, WNOHANG) == pid) {
+			printf("migrate.%s.error target died while filling node 0\n",
+			       method);
+			return 1;
+		}
+		usleep(10000);
+	}
+	on0 = np_count_on_node(pid, region, npages, 0);
+
+	BENCH_WRITE(ctl->max_gap_ns, 0);
+	BENCH_WRITE(ctl->active, 1);
+	t0 = bench_now_us();
+	ret = fn(pid);
+	t1 = bench_now_us();
+	BENCH_WRITE(ctl->active, 0);
+
+	on1 = np_count_on_node(pid, region, npages, 1);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	if (ret) {
+		printf("migrate.%s.error %ld\n", method, ret);
+		return 1;
+	}
+	printf("migrate.%s.size_mib %d\n", method, mib);
+	printf("migrate.%s.pages %ld\n", method, npages);
+	printf("migrate.%s.on_node0_before %ld\n", method, on0);
+	printf("migrate.%s.moved_pages %ld\n", method, on1);
+	printf("migrate.%s.mib_s %.1f\n", method,
+	       (double)on1 * NP_PAGE_SIZE / (1 << 20) / ((t1 - t0) / 1e6));
+	printf("migrate.%s.seconds %.3f\n", method, (t1 - t0) / 1e6);
+	printf("migrate.%s.target_max_pause_ms %.3f\n", method,
+	       BENCH_READ(ctl->max_gap_ns) / 1e6);
+	return on1 == npages ? 0 : 1;
+}

@@ -1043,8 +1043,12 @@ err:
 	return ret;
 }
 
-/* Pages looked at per mmap_lock hold: bounds how long the target waits. */
-#define NUMAPOL_MIGRATE_BATCH	512
+/*
+ * Pages looked at per mmap_lock hold, and so at most migrated together: a
+ * page in a batch is unmapped until the whole batch is copied, so this
+ * bounds how long a target thread touching it waits.
+ */
+#define NUMAPOL_MIGRATE_BATCH	64
 
 /*
  * Isolate the folios of [*addr, end) that sit on @from, at most @budget base

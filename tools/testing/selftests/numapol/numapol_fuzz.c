@@ -216,4 +216,107 @@ TEST_F_TIMEOUT(fuzz, numa_maps, 3600)
 	ASSERT_LT(rejected, n);
 }
 
+/* Every attribute of a group and a range binding, and mkdir names. */
+static void cfs_snapshot(const char *dir, char *out, size_t size)
+{
+	static const char * const attrs[] = {
+		"policy", "move", "ranges/r/pid", "ranges/r/start",
+		"ranges/r/end", "ranges/r/enable", "ranges/r/state",
+	};
+	char path[256], buf[256];
+	unsigned int i;
+	size_t n = 0;
+
+	out[0] = 0;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, attrs[i]);
+		if (np_read_file(path, buf, sizeof(buf)) < 0)
+			buf[0] = 0;
+		n += snprintf(out + n, size - n, "%s=%s;", attrs[i], buf);
+	}
+}
+
+TEST_F_TIMEOUT(fuzz, configfs, 3600)
+{
+	static const char * const attrs[] = {
+		"policy", "move", "ranges/r/pid", "ranges/r/start",
+		"ranges/r/end", "ranges/r/enable",
+	};
+	const char *dir = "/sys/kernel/config/numapol/fuzz";
+	char before[2048], after[2048], path[512], in[256], val[64];
+	unsigned int i, n = iterations() / 4, rejected = 0;
+	unsigned long a = (unsigned long)self->t.region;
+
+	if (access("/sys/kernel/config/numapol", F_OK))
+		SKIP(return, "no numapol configfs");
+	rmdir("/sys/kernel/config/numapol/fuzz/ranges/r");
+	rmdir(dir);
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	snprintf(path, sizeof(path), "%s/ranges/r", dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	for (i = 0; i < n; i++) {
+		const char *attr = attrs[rand_r(&self->seed) % ARRAY_SIZE(attrs)];
+		size_t len;
+		int ret, fd;
+
+		/* Mostly plausible values, the rest mutated or random. */
+		switch (rand_r(&self->seed) % 4) {
+		case 0:
+			snprintf(val, sizeof(val), "%d", self->t.pid);
+			break;
+		case 1:
+			snprintf(val, sizeof(val), "0x%lx",
+				 a + NP_PAGE_SIZE * (rand_r(&self->seed) % 80));
+			break;
+		case 2:
+			snprintf(val, sizeof(val), "%d", rand_r(&self->seed) % 3);
+			break;
+		default:
+			val[0] = 0;
+		}
+		if (val[0] && rand_r(&self->seed) % 2) {
+			len = strlen(val);
+		} else {
+			len = make_input(in, sizeof(in), &self->seed);
+			memcpy(val, in, len < sizeof(val) ? len : sizeof(val) - 1);
+			len = len < sizeof(val) ? len : sizeof(val) - 1;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, attr);
+		cfs_snapshot(dir, before, sizeof(before));
+		fd = open(path, O_WRONLY);
+		ASSERT_LE(0, fd);
+		ret = write(fd, val, len);
+		close(fd);
+		cfs_snapshot(dir, after, sizeof(after));
+		if (ret < 0) {
+			rejected++;
+			/* A failed apply may mark state "error": not a change. */
+			if (strcmp(attr, "ranges/r/enable") &&
+			    strcmp(attr, "policy")) {
+				ASSERT_STREQ(before, after)
+					TH_LOG("%s <- \"%.*s\"", attr, (int)len, val);
+			}
+		}
+		/* Random mkdir names: made and removed, or refused. */
+		if (i % 16 == 0) {
+			len = make_input(in, sizeof(in), &self->seed);
+			in[len] = 0;
+			if (!strchr(in, '/') && in[0] && strcmp(in, ".") &&
+			    strcmp(in, "..")) {
+				snprintf(path, sizeof(path), "%s/tasks/%s", dir,
+					 in);
+				if (!mkdir(path, 0755))
+					ASSERT_EQ(0, rmdir(path));
+			}
+		}
+	}
+	snprintf(path, sizeof(path), "%s/ranges/r/enable", dir);
+	np_write_file(path, "0");
+	snprintf(path, sizeof(path), "%s/ranges/r", dir);
+	ASSERT_EQ(0, rmdir(path));
+	ASSERT_EQ(0, rmdir(dir));
+	TH_LOG("%u writes, %u rejected", n, rejected);
+	ASSERT_LT(0, rejected);
+}
+
 TEST_HARNESS_MAIN

@@ -282,6 +282,55 @@ TEST_F_TIMEOUT(stress, races, 3600)
 	ASSERT_LT(100, sh->accepted);
 }
 
+/*
+ * A target bound, from outside, to one node and allocating past it behaves
+ * as under its own bind(2): it is OOM-killed (or its allocation fails);
+ * the writer and the kernel carry on.
+ */
+TEST_F_TIMEOUT(stress, bound_target_under_memory_pressure, 600)
+{
+	size_t len = 768UL << 20;	/* more than a 512 MiB node */
+	struct target t;
+	char buf[256];
+	int status, sync[2];
+	pid_t pid;
+	char c;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	ASSERT_EQ(0, pipe(sync));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char *p;
+
+		close(sync[1]);
+		if (read(sync[0], &c, 1) != 1)
+			_exit(2);
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(3);
+		np_touch(p, len / NP_PAGE_SIZE);
+		_exit(0);	/* all of it fit on node 3: wrong */
+	}
+	close(sync[0]);
+	ASSERT_EQ(0, set_policy(pid, 0, "bind:3"));
+	ASSERT_EQ(1, write(sync[1], "x", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
+		    (WIFEXITED(status) && WEXITSTATUS(status) == 3))
+		TH_LOG("status 0x%x", status);
+	close(sync[1]);
+	/* The writer and the kernel carry on. */
+	ASSERT_EQ(0, target_start(&t, 1));
+	ASSERT_EQ(0, set_policy(t.pid, 0, "prefer=3"));
+	ASSERT_STREQ("prefer:3", get_policy(t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, target_do(&t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(t.pid, t.region, NPAGES, 3));
+	target_stop(&t);
+}
+
 int main(int argc, char **argv)
 {
 	stress_argc = argc;

@@ -5,6 +5,7 @@
  * the effect: the policy the target itself sees (get_mempolicy(2)), what
  * the files read back, and where the target's new pages land (move_pages(2)).
  */
+#include <linux/capability.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -489,6 +490,98 @@ TEST(cpuset_restricts_nodes)
 	ASSERT_EQ(NPAGES, np_count_on_node(t.pid, t.region, NPAGES, 2));
 	target_stop(&t);
 	rmdir(cg);
+}
+
+/* Drop one capability from the effective set of the calling process. */
+static int drop_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(__NR_capget, &hdr, data))
+		return -1;
+	data[cap / 32].effective &= ~(1U << (cap % 32));
+	return syscall(__NR_capset, &hdr, data);
+}
+
+/*
+ * Another user's process: root with ptrace and DAC override but without
+ * CAP_SYS_NICE is refused (EPERM); with it, allowed.
+ */
+TEST(permissions_cap_sys_nice)
+{
+	struct target t;
+	char path[64], buf[256];
+	int status;
+	pid_t pid;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	if (getuid() != 0)
+		SKIP(return, "needs root");
+	ASSERT_EQ(0, target_start_as(&t, 0, false, 1000));
+	policy_path(path, sizeof(path), t.pid, 0);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (drop_cap(CAP_SYS_NICE))
+			_exit(10);
+		if (open(path, O_WRONLY) >= 0 || errno != EPERM)
+			_exit(11);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_STREQ("default", get_policy(t.pid, 0, buf, sizeof(buf)));
+	/* With CAP_SYS_NICE (root here): allowed. */
+	ASSERT_EQ(0, set_policy(t.pid, 0, "prefer=2"));
+	ASSERT_STREQ("prefer:2", get_policy(t.pid, 0, buf, sizeof(buf)));
+	target_stop(&t);
+}
+
+/* A non-dumpable process of one's own uid cannot be changed (as ptrace). */
+TEST(permissions_non_dumpable)
+{
+	struct target t;
+	char path[64];
+	int status;
+	pid_t pid;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	if (getuid() != 0)
+		SKIP(return, "needs root to create users");
+	ASSERT_EQ(0, target_start_as(&t, 0, false, 1000));
+	policy_path(path, sizeof(path), t.pid, 0);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+			_exit(10);
+		/* Dumpable: allowed. */
+		if (np_write_file(path, "prefer=1"))
+			_exit(11);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, target_do(&t, 'N'));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+			_exit(10);
+		/* Non-dumpable: the file is root's and ptrace is refused. */
+		if (open(path, O_WRONLY) >= 0 || errno != EACCES)
+			_exit(12);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	target_stop(&t);
 }
 
 TEST_HARNESS_MAIN

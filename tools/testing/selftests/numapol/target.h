@@ -81,6 +81,9 @@ static inline void target_main(int cmd, int resp, char *region,
 			np_touch(region + (size_t)(c - '0') * CHUNK_PAGES *
 				 NP_PAGE_SIZE, CHUNK_PAGES);
 			break;
+		case 'N':	/* become non-dumpable */
+			prctl(PR_SET_DUMPABLE, 0);
+			break;
 		case 'X':	/* become /bin/sleep */
 			execl("/bin/sleep", "sleep", "1000", NULL);
 			_exit(2);

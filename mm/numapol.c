@@ -381,12 +381,13 @@ struct numapol_req {
 	struct completion done;
 	struct list_head node;
 	struct task_struct *task;
-	struct numapol_policy *pol;	/* NULL: put @old back */
+	struct numapol_policy *pol;	/* NULL: a range policy removed */
 	struct mempolicy *old;		/* the thread's policy before */
 	struct numapol_range *range;	/* set: a VMA policy, not the task's */
 	int ret;
 	bool queued;
 	bool applied;
+	bool undo;			/* run again to put @old back */
 };
 
 /* What numapol_set_range() asks of the target. */
@@ -511,16 +512,16 @@ static void numapol_twork(struct callback_head *head)
 	if (current->flags & PF_EXITING) {
 		/* From exit_task_work(): the thread's policy is about to go. */
 		req->ret = -ESRCH;
+	} else if (req->undo) {
+		numapol_restore_current(req->old);
+		req->old = NULL;
+		req->applied = false;
 	} else if (req->range) {
 		req->ret = numapol_mbind_current(req->pol, req->range);
 		req->applied = !req->ret;
-	} else if (req->pol) {
+	} else {
 		req->ret = numapol_set_current(req->pol, &req->old);
 		req->applied = !req->ret;
-	} else {
-		numapol_restore_current(req->old);
-		req->old = NULL;
-		req->ret = 0;
 	}
 	/* complete_all(): done stays done for every later look. */
 	complete_all(&req->done);
@@ -578,33 +579,29 @@ static void numapol_req_settle(struct numapol_req *req)
 
 /*
  * Give every thread that took the new policy its old one back, from its own
- * context, and wait a bounded time for it. A thread that does not run its
- * work in that time still runs it before it next returns to user space.
+ * context, and wait a bounded time for it. The request that made the change
+ * is queued again to undo it, so this needs no memory and cannot fail. A
+ * thread that does not run it in that time still runs it before it next
+ * returns to user space.
  */
 static void numapol_rollback(struct list_head *reqs)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
-	struct numapol_req *req, *undo;
-	LIST_HEAD(undos);
+	struct numapol_req *req;
 
 	list_for_each_entry(req, reqs, node) {
 		numapol_req_settle(req);
 		if (!req->applied)
 			continue;
-		undo = numapol_req_alloc(req->task, NULL);
-		if (WARN_ON_ONCE(!undo))	/* __GFP_NOFAIL is not for this */
-			continue;
-		undo->old = req->old;
-		req->old = NULL;
-		list_add_tail(&undo->node, &undos);
-		numapol_req_queue(undo);
+		req->undo = true;
+		reinit_completion(&req->done);
+		numapol_req_queue(req);
 	}
-	list_for_each_entry_safe(undo, req, &undos, node) {
+	list_for_each_entry(req, reqs, node) {
 		long left = (long)(deadline - jiffies);
 
-		wait_for_completion_timeout(&undo->done, max(left, 1L));
-		list_del(&undo->node);
-		numapol_req_put(undo);
+		if (req->undo)
+			wait_for_completion_timeout(&req->done, max(left, 1L));
 	}
 }
 

@@ -266,4 +266,27 @@ static inline bool thread_has_policy(pid_t pid, pid_t tid, const char *want)
 	return false;
 }
 
+/*
+ * Open path with flags as user uid (in a child): 0 when the open succeeds,
+ * else its errno; -1 when the child could not become uid.
+ */
+static inline int open_errno_as(uid_t uid, const char *path, int flags)
+{
+	int status, fd;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+			_exit(255);
+		fd = open(path, flags);
+		_exit(fd >= 0 ? 0 : errno);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		return -1;
+	return WEXITSTATUS(status);
+}
+
 #endif /* NUMAPOL_TARGET_H */

@@ -36,6 +36,9 @@
  *   mm it was enabled in, only to recognise that address space: after the
  *   target's execve(2) the range belongs to nothing and reads "exited".
  *   It is dropped when the range is disabled or removed.
+ *   It holds a reference on the credentials of whoever named the target
+ *   (made tasks/<pid>, or wrote the range's pid), replaced with the pid
+ *   and dropped on release: every later application is checked with them.
  *
  * Locking
  * =======
@@ -61,6 +64,7 @@
  */
 
 #include <linux/configfs.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/init.h>
 #include <linux/kstrtox.h>
@@ -97,6 +101,7 @@ struct numapol_cfs_binding {
 	struct list_head node;		/* grp->bindings */
 	struct list_head all;		/* numapol_cfs_tasks (tasks only) */
 	struct pid *pid;		/* NULL: a range whose pid is unset */
+	const struct cred *cred;	/* of whoever named the target */
 	struct numapol_policy *pol;	/* last given to the target, or NULL */
 	int err;			/* the last failure, or 0 */
 	/* Ranges only. */
@@ -162,9 +167,35 @@ static void numapol_cfs_set_pol(struct numapol_cfs_binding *b,
 }
 
 /*
+ * May the binding still change its target? The access rules are those of
+ * the core, checked with the credentials of whoever named the target (made
+ * tasks/<pid>, or wrote a range's pid), not of whoever happens to write the
+ * group's policy: a target that has since become out of their reach (it
+ * executed a set-user-ID program, say) is no longer changed through it.
+ */
+static int numapol_cfs_check_access(struct numapol_cfs_binding *b,
+				    struct task_struct *task)
+{
+	const struct cred *old;
+	int ret;
+
+	old = override_creds(b->cred);
+	ret = numapol_check_access(task);
+	revert_creds(old);
+	return ret;
+}
+
+/* The target is out of the binding's reach: skipped, not a failure. */
+static bool numapol_cfs_denied(int err)
+{
+	return err == -EACCES || err == -EPERM;
+}
+
+/*
  * Give a binding @pol (NULL: remove a range's VMA policy). Called with the
- * group lock. Return: 0, -ESRCH when the target is gone, or an error of the
- * core, in which case the core has changed nothing.
+ * group lock. Return: 0, -ESRCH when the target is gone, -EACCES or -EPERM
+ * when it is out of the binding's reach, or an error of the core, in which
+ * case the core has changed nothing.
  */
 static int numapol_cfs_apply(struct numapol_cfs_binding *b,
 			     struct numapol_policy *pol, bool move)
@@ -177,14 +208,18 @@ static int numapol_cfs_apply(struct numapol_cfs_binding *b,
 	ret = numapol_cfs_target(b, &task, &mm);
 	if (ret)
 		return ret;
+	ret = numapol_cfs_check_access(b, task);
+	if (ret)
+		goto out;
 	if (b->kind == NUMAPOL_CFS_TASK)
 		ret = numapol_set_process(task, NULL, pol);
 	else
 		ret = numapol_set_range(task, mm, b->start, b->end, pol, move);
-	mmput(mm);
-	put_task_struct(task);
 	if (!ret)
 		numapol_cfs_set_pol(b, pol);
+out:
+	mmput(mm);
+	put_task_struct(task);
 	return ret;
 }
 
@@ -247,7 +282,9 @@ static ssize_t numapol_cfs_policy_show(struct config_item *item, char *page)
  * Re-apply, in creation order; on the first failure give the bindings
  * already changed the group's policy back, so the group, its "policy" and
  * its members keep the old policy. Bindings whose target is gone are
- * skipped (they read "exited").
+ * skipped (they read "exited"), and so are those whose target is out of
+ * their reach (they read "error 13" or "error 1"): one user's binding must
+ * not stop the group's owner.
  */
 static ssize_t numapol_cfs_policy_store(struct config_item *item,
 					const char *page, size_t count)
@@ -267,7 +304,7 @@ static ssize_t numapol_cfs_policy_store(struct config_item *item,
 			continue;
 		err = numapol_cfs_apply(b, pol, grp->move);
 		b->err = err == -ESRCH ? 0 : err;
-		if (b->err) {
+		if (b->err && !numapol_cfs_denied(err)) {
 			failed = b;
 			ret = err;
 			break;
@@ -375,6 +412,8 @@ static ssize_t numapol_cfs_pid_store(struct config_item *item,
 			ret = -EBUSY;
 		} else {
 			swap(b->pid, pid);
+			put_cred(b->cred);
+			b->cred = get_current_cred();
 			b->err = 0;
 		}
 		mutex_unlock(&b->grp->lock);
@@ -455,8 +494,10 @@ static int numapol_cfs_range_enable(struct numapol_cfs_binding *b)
 	ret = numapol_cfs_target(b, &task, &mm);
 	if (ret)
 		return ret;
-	ret = numapol_set_range(task, mm, b->start, b->end, grp->pol,
-				grp->move);
+	ret = numapol_cfs_check_access(b, task);
+	if (!ret)
+		ret = numapol_set_range(task, mm, b->start, b->end, grp->pol,
+					grp->move);
 	put_task_struct(task);
 	if (!ret) {
 		mmgrab(mm);
@@ -535,6 +576,7 @@ static void numapol_cfs_binding_release(struct config_item *item)
 
 	numapol_policy_put(b->pol);
 	put_pid(b->pid);
+	put_cred(b->cred);
 	kfree(b);
 }
 
@@ -600,6 +642,7 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 	b->kind = NUMAPOL_CFS_TASK;
 	b->pid = pid;
 	pid = NULL;
+	b->cred = get_current_cred();
 
 	spin_lock(&numapol_cfs_tasks_lock);
 	if (numapol_cfs_find_task(b->pid))
@@ -631,6 +674,7 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 out_free:
 	numapol_policy_put(b->pol);
 	put_pid(b->pid);
+	put_cred(b->cred);
 	kfree(b);
 out_task:
 	if (mm)

@@ -5,7 +5,6 @@
  * the effect: the policy the target itself sees (get_mempolicy(2)), what
  * the files read back, and where the target's new pages land (move_pages(2)).
  */
-#include <linux/capability.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -392,7 +391,7 @@ TEST(permissions_unprivileged)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+		if (become(1000))
 			_exit(10);
 		/* Another user's process: the open is refused. */
 		policy_path(path, sizeof(path), roots.pid, 0);
@@ -459,6 +458,75 @@ TEST(descriptor_dies_with_exec)
 	waitpid(pid, NULL, 0);
 }
 
+/*
+ * A user opens /proc/self/numa_policy, forks a helper that keeps the
+ * descriptor, and executes a set-user-ID root program: the descriptor no
+ * longer changes the process (as /proc/<pid>/mem), nor can the user open
+ * the file again. The helper reports to the test over a pipe.
+ */
+TEST(descriptor_dies_with_setuid_exec)
+{
+	char buf[256];
+	int res[2], fd;
+	pid_t pid, helper;
+	char r = 0;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	if (getuid() != 0)
+		SKIP(return, "needs root to create users");
+	ASSERT_EQ(0, make_suid_target());
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	ASSERT_EQ(0, pipe(res));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(res[0]);
+		if (become(1000))
+			_exit(10);
+		prctl(PR_SET_DUMPABLE, 1);
+		fd = open("/proc/self/numa_policy", O_WRONLY);
+		if (fd < 0 || write(fd, "prefer=1", 8) != 8)
+			_exit(11);
+		helper = fork();
+		if (helper < 0)
+			_exit(12);
+		if (!helper) {
+			pid_t victim = getppid();
+
+			policy_path(buf, sizeof(buf), victim, 0);
+			if (wait_comm(victim, SUID_COMM))
+				r = 'c';
+			else if (proc_euid(victim) != 0)
+				r = 'u';
+			else if (write(fd, "prefer=2", 8) != -1 ||
+				 errno != EPERM)
+				r = 'w';
+			else if (open(buf, O_WRONLY) >= 0 || errno != EACCES)
+				r = 'o';
+			else
+				r = 'k';
+			_exit(write(res[1], &r, 1) != 1);
+		}
+		dup2(open("/dev/null", O_WRONLY), 1);
+		execl(SUID_PATH, SUID_COMM, NULL);
+		_exit(13);
+	}
+	close(res[1]);
+	ASSERT_EQ(1, read(res[0], &r, 1));
+	/* k: refused with EPERM, then EACCES; c/u: no root exec; w/o: allowed */
+	ASSERT_EQ('k', r);
+	ASSERT_EQ(0, proc_euid(pid));
+	/* Unchanged: the policy written before the execve(2). */
+	ASSERT_STREQ("prefer:1", get_policy(pid, 0, buf, sizeof(buf)));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	close(res[0]);
+	unlink(SUID_PATH);
+}
+
 /* In a cpuset limited to nodes 1-2: other nodes refused, "all" is 1-2. */
 TEST(cpuset_restricts_nodes)
 {
@@ -490,20 +558,6 @@ TEST(cpuset_restricts_nodes)
 	ASSERT_EQ(NPAGES, np_count_on_node(t.pid, t.region, NPAGES, 2));
 	target_stop(&t);
 	rmdir(cg);
-}
-
-/* Drop one capability from the effective set of the calling process. */
-static int drop_cap(int cap)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(__NR_capget, &hdr, data))
-		return -1;
-	data[cap / 32].effective &= ~(1U << (cap % 32));
-	return syscall(__NR_capset, &hdr, data);
 }
 
 /*
@@ -559,7 +613,7 @@ TEST(permissions_non_dumpable)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+		if (become(1000))
 			_exit(10);
 		/* Dumpable: allowed. */
 		if (np_write_file(path, "prefer=1"))

@@ -469,7 +469,7 @@ TEST_F(cfs, permissions_unprivileged_creator)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+		if (become(1000))
 			_exit(10);
 		if (cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)) != -EACCES)
 			_exit(11);
@@ -493,6 +493,162 @@ TEST_F(cfs, permissions_unprivileged_creator)
 	ASSERT_STREQ(want, CFS_READ(cfsp("fast/ranges/r/pid")));
 	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", mine.pid)));
 	target_stop(&mine);
+}
+
+/* mkdir tasks/<pid> as uid (or as root without CAP_SYS_NICE): 0 or errno */
+static int mkdir_as(uid_t uid, bool nice, pid_t target)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (uid && become(uid))
+			_exit(255);
+		if (!nice && drop_cap(CAP_SYS_NICE))
+			_exit(255);
+		_exit(-cfs_mkdir(cfsp("fast/tasks/%d", target)));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * Bindings made by each user of the permission matrix (tasks/ is
+ * delegated to uid 1000): the rules of /proc/<pid>/numa_policy, checked
+ * with the maker's credentials.
+ */
+TEST_F(cfs, permissions_matrix_bindings)
+{
+	struct target mine, other, nd;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root to create users");
+	ASSERT_EQ(0, target_start_as(&mine, 0, false, 1000));
+	ASSERT_EQ(0, target_start_as(&other, 0, false, 1001));
+	ASSERT_EQ(0, target_start_as(&nd, 0, false, 1000));
+	ASSERT_EQ(0, target_do(&nd, 'N'));
+	ASSERT_EQ(0, chown(cfsp("fast/tasks"), 1000, 1000));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:2"));
+
+	/* uid 1000: root's, another user's and a non-dumpable process: no. */
+	ASSERT_EQ(EACCES, mkdir_as(1000, true, self->t.pid));
+	ASSERT_EQ(EACCES, mkdir_as(1000, true, other.pid));
+	ASSERT_EQ(EACCES, mkdir_as(1000, true, nd.pid));
+	/* Root without CAP_SYS_NICE: another user's process, no. */
+	ASSERT_EQ(EPERM, mkdir_as(0, false, other.pid));
+	/* Nothing was bound, nothing changed. */
+	ASSERT_EQ(-ENOENT, cfs_rmdir(cfsp("fast/tasks/%d", other.pid)));
+	ASSERT_EQ(0, threads_not(self->t.pid, "default"));
+	ASSERT_STREQ("default", TASK_POLICY(other.pid, 0));
+	ASSERT_STREQ("default", TASK_POLICY(nd.pid, 0));
+
+	/* uid 1000, its own process; root, another user's. */
+	ASSERT_EQ(0, mkdir_as(1000, true, mine.pid));
+	ASSERT_EQ(0, mkdir_as(0, true, other.pid));
+	ASSERT_STREQ("prefer:2", TASK_POLICY(mine.pid, 0));
+	ASSERT_STREQ("prefer:2", TASK_POLICY(other.pid, 0));
+	/* Both follow the group, whoever writes its policy. */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:1-2"));
+	ASSERT_STREQ("bind:1-2", TASK_POLICY(mine.pid, 0));
+	ASSERT_STREQ("bind:1-2", TASK_POLICY(other.pid, 0));
+	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", mine.pid)));
+	ASSERT_EQ(0, target_do(&mine, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(mine.pid, mine.region, NPAGES, 1) +
+			  np_count_on_node(mine.pid, mine.region, NPAGES, 2));
+	target_stop(&mine);
+	target_stop(&other);
+	target_stop(&nd);
+}
+
+/* The start of process pid's [heap] VMA, and its end in *end; 0: none. */
+static unsigned long heap_of(pid_t pid, unsigned long *end)
+{
+	char path[64], line[512];
+	unsigned long start = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "[heap]") &&
+		    sscanf(line, "%lx-%lx", &start, end) == 2)
+			break;
+	fclose(f);
+	return start;
+}
+
+/*
+ * A user binds its own process, which then executes a set-user-ID root
+ * program: the binding no longer changes it (as a /proc/<pid>/mem
+ * descriptor), and the group's other members still follow the group.
+ */
+TEST_F(cfs, binding_dies_with_setuid_exec)
+{
+	unsigned long start, end;
+	struct target mine;
+	pid_t pid;
+	int status;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root to create users");
+	ASSERT_EQ(0, make_suid_target());
+	ASSERT_EQ(0, target_start_as(&mine, 0, false, 1000));
+	ASSERT_EQ(0, chown(cfsp("fast/tasks"), 1000, 1000));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/ranges/r")));
+	ASSERT_EQ(0, chown(cfsp("fast/ranges/r/pid"), 1000, 1000));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:1"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (become(1000))
+			_exit(10);
+		if (cfs_mkdir(cfsp("fast/tasks/%d", mine.pid)))
+			_exit(11);
+		if (write_num(cfsp("fast/ranges/r/pid"), "%lu", mine.pid))
+			_exit(12);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_STREQ("prefer:1", TASK_POLICY(mine.pid, 0));
+
+	ASSERT_EQ(0, target_exec_suid(&mine));
+	/* The group's owner changes the group: the member that became root
+	 * is skipped, the write succeeds and the others follow.
+	 */
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:3"));
+	ASSERT_STREQ("prefer:3", CFS_READ(cfsp("fast/policy")));
+	ASSERT_EQ(0, threads_not(self->t.pid, "prefer:3"));
+	ASSERT_STREQ("prefer:1", TASK_POLICY(mine.pid, 0));
+	ASSERT_STREQ("error 13",
+		     CFS_READ(cfsp("fast/tasks/%d/state", mine.pid)));
+	/* The range named by the user cannot be enabled on it either. */
+	start = heap_of(mine.pid, &end);
+	ASSERT_NE(0, start);
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/r/start"), "%lx", start));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/r/end"), "%lx", end));
+	ASSERT_EQ(-EACCES, np_write_file(cfsp("fast/ranges/r/enable"), "1"));
+	ASSERT_STREQ("error 13", CFS_READ(cfsp("fast/ranges/r/state")));
+	ASSERT_STREQ("0", CFS_READ(cfsp("fast/ranges/r/enable")));
+	/* (numa_maps shows the task policy for a VMA without one) */
+	ASSERT_STREQ("prefer:1", VMA_POLICY(mine.pid, (void *)start));
+	/* Nor does rmdir reset it. */
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", mine.pid)));
+	ASSERT_STREQ("prefer:1", TASK_POLICY(mine.pid, 0));
+	/* Root naming it again may. */
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/r/pid"), "%lu", mine.pid));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/r/enable"), "1"));
+	ASSERT_STREQ("prefer:3", VMA_POLICY(mine.pid, (void *)start));
+	target_stop(&mine);
+	unlink(SUID_PATH);
 }
 
 /* ranges/<name>: set up, enable, change live with move=1, disable, rmdir. */

@@ -13,7 +13,10 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <linux/capability.h>
 
 #include "numapol_util.h"
 
@@ -21,6 +24,29 @@
 #define NCHUNKS		4		/* the region, in chunks ... */
 #define CHUNK_PAGES	(NPAGES / NCHUNKS)	/* ... of this many pages */
 #define MAX_THREADS	256
+/* A set-user-ID root copy of numapol_target: make_suid_target() */
+#define SUID_PATH	"/tmp/numapol_suid"
+#define SUID_COMM	"numapol_suid"
+
+/* Drop one capability from the effective set of the calling process. */
+static inline int drop_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(__NR_capget, &hdr, data))
+		return -1;
+	data[cap / 32].effective &= ~(1U << (cap % 32));
+	return syscall(__NR_capset, &hdr, data);
+}
+
+/* Become uid (and gid) for good: 0, or -1. */
+static inline int become(uid_t uid)
+{
+	return setresgid(uid, uid, uid) || setresuid(uid, uid, uid) ? -1 : 0;
+}
 
 /* A child process, driven over two pipes, with pages mapped but untouched. */
 struct target {
@@ -87,6 +113,10 @@ static inline void target_main(int cmd, int resp, char *region,
 		case 'X':	/* become /bin/sleep */
 			execl("/bin/sleep", "sleep", "1000", NULL);
 			_exit(2);
+		case 'U':	/* become root: execve(2) the set-user-ID copy */
+			dup2(open("/dev/null", O_WRONLY), 1);
+			execl(SUID_PATH, SUID_COMM, NULL);
+			_exit(2);
 		case 'P':	/* report the policy as I see it */
 			if (np_get_mempolicy(&mode, &mask, sizeof(mask) * 8,
 					     NULL, 0))
@@ -120,7 +150,7 @@ static inline int target_start_as(struct target *t, int nthreads,
 	if (!t->pid) {
 		close(cmd[1]);
 		close(resp[0]);
-		if (uid && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+		if (uid && become(uid))
 			_exit(3);
 		prctl(PR_SET_DUMPABLE, 1);
 		target_main(cmd[0], resp[1], t->region, nthreads, spawn);
@@ -165,19 +195,98 @@ static inline char *target_chunk(struct target *t, int i)
 	return t->region + (size_t)i * CHUNK_PAGES * NP_PAGE_SIZE;
 }
 
+/* Wait until process pid's comm is @comm (after an execve(2)). */
+static inline int wait_comm(pid_t pid, const char *comm)
+{
+	char path[64], buf[64];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	for (i = 0; i < 500; i++) {
+		if (np_read_file(path, buf, sizeof(buf)) > 0 &&
+		    !strncmp(buf, comm, strlen(comm)) &&
+		    buf[strlen(comm)] == '\n')
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
 /* Have the target execve(2) /bin/sleep, and wait until it has. */
 static inline int target_exec(struct target *t)
 {
-	char path[64], buf[64];
 	char c = 'X';
-	int i;
 
 	if (write(t->cmd, &c, 1) != 1)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/%d/comm", t->pid);
-	for (i = 0; i < 500; i++) {
-		if (np_read_file(path, buf, sizeof(buf)) > 0 &&
-		    !strcmp(buf, "sleep\n"))
+	return wait_comm(t->pid, "sleep");
+}
+
+/* The effective uid of process pid, from /proc/<pid>/status; -1 on error. */
+static inline long proc_euid(pid_t pid)
+{
+	char path[64], buf[4096], *uid;
+	long ruid, euid;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (np_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	uid = strstr(buf, "\nUid:");
+	if (!uid || sscanf(uid + 5, "%ld %ld", &ruid, &euid) != 2)
+		return -1;
+	return euid;
+}
+
+/*
+ * Make SUID_PATH, a set-user-ID root copy of numapol_target (found next to
+ * the running test). 0, or -1.
+ */
+static inline int make_suid_target(void)
+{
+	char path[512], buf[65536], *slash;
+	int in, out, ret = -1;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+	if (n <= 0)
+		return -1;
+	path[n] = 0;
+	slash = strrchr(path, '/');
+	if (!slash)
+		return -1;
+	snprintf(slash + 1, path + sizeof(path) - slash - 1, "numapol_target");
+	in = open(path, O_RDONLY);
+	if (in < 0)
+		return -1;
+	unlink(SUID_PATH);
+	out = open(SUID_PATH, O_WRONLY | O_CREAT | O_EXCL, 0700);
+	if (out < 0)
+		goto out_in;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			goto out_out;
+	if (!n && !fchown(out, 0, 0) && !fchmod(out, 04755))
+		ret = 0;
+out_out:
+	close(out);
+out_in:
+	close(in);
+	return ret;
+}
+
+/*
+ * Have a target of another user execve(2) SUID_PATH, and wait until it
+ * runs as root (effective uid 0). 0, or -1.
+ */
+static inline int target_exec_suid(struct target *t)
+{
+	char c = 'U';
+	int i;
+
+	if (write(t->cmd, &c, 1) != 1 || wait_comm(t->pid, SUID_COMM))
+		return -1;
+	for (i = 0; i < 100; i++) {
+		if (proc_euid(t->pid) == 0)
 			return 0;
 		usleep(10000);
 	}
@@ -278,7 +387,7 @@ static inline int open_errno_as(uid_t uid, const char *path, int flags)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		if (become(uid))
 			_exit(255);
 		fd = open(path, flags);
 		_exit(fd >= 0 ? 0 : errno);

@@ -9,6 +9,7 @@ help:
 	@echo "make stress   races and fuzzing for minutes on the debug kernel, with figures"
 	@echo "make check    checkpatch --strict over our kernel files and hunks"
 	@echo "make series   export a git-am-able patch series to out/series"
+	@echo "make bisect   build the kernel after each patch of the series (~15 min)"
 	@echo "make bench    benchmarks: release vs stock kernel in the 4-node VM (~25 min)"
 
 .PHONY: bench
@@ -34,6 +35,10 @@ check:
 
 series:
 	@scripts/series.sh out/series
+
+.PHONY: bisect
+bisect:
+	@scripts/bisect-build.sh
 
 tree:
 	@scripts/tree.sh

@@ -1041,64 +1041,162 @@ err:
 }
 
 /*
- * Pages looked at per mmap_lock hold, and so at most migrated together: a
- * page in a batch is unmapped until the whole batch is copied, so this
- * bounds how long a target thread touching it waits.
+ * Base pages isolated, and so migrated, together: a page in a batch stays
+ * unmapped until the whole batch is copied, so this bounds how long a
+ * target thread touching it waits. (A larger folio is never split: a batch
+ * holds at least one.)
  */
-#define NUMAPOL_MIGRATE_BATCH	64
+#define NUMAPOL_MIGRATE_BATCH	256
+
+/* Page table entries looked at per mmap_lock hold, at most. */
+#define NUMAPOL_SCAN_BATCH	4096
+
+/* One batch's isolation: what to take, where it goes, how far it got. */
+struct numapol_isolate {
+	const nodemask_t *from, *to;
+	int node;			/* the next target node, round robin */
+	unsigned long budget;		/* base pages still allowed */
+	unsigned long isolated;		/* base pages on lists[] */
+	unsigned long scanned;		/* entries looked at */
+	unsigned long next;		/* where the next batch starts */
+	struct list_head *lists;	/* by target node */
+};
+
+static bool numapol_isolate_full(struct numapol_isolate *iso)
+{
+	return iso->isolated >= min_t(unsigned long, iso->budget,
+				      NUMAPOL_MIGRATE_BATCH) ||
+	       iso->scanned >= NUMAPOL_SCAN_BATCH;
+}
+
+/* Take @folio for migration if it sits on a @from node and fits. */
+static void numapol_isolate_folio(struct numapol_isolate *iso,
+				  struct folio *folio)
+{
+	long nr = folio_nr_pages(folio);
+
+	if (!node_isset(folio_nid(folio), *iso->from) ||
+	    nr > iso->budget - iso->isolated)
+		return;
+	if (__add_folio_for_migration(folio, iso->node, &iso->lists[iso->node],
+				      false) == 1) {
+		iso->isolated += nr;
+		iso->node = next_node_in(iso->node, *iso->to);
+	}
+}
 
 /*
- * Isolate the folios of [*addr, end) that sit on @from, at most @budget base
- * pages, onto lists[] by target node (round robin over @to, from *@node).
- * Called with the mmap_lock held for reading; advances *@addr.
+ * One page table (or huge PMD) under its lock, as queue_folios_pte_range()
+ * does for migrate_pages(2): a folio mapped by several entries is isolated
+ * at the first; the others then fail to isolate it again, harmlessly.
  */
-static unsigned long numapol_isolate_batch(struct mm_struct *mm,
-					   unsigned long *addr,
-					   unsigned long end,
-					   const nodemask_t *from,
-					   const nodemask_t *to, int *node,
-					   unsigned long budget,
-					   struct list_head *lists)
+static int numapol_isolate_pmd(pmd_t *pmd, unsigned long addr,
+			       unsigned long end, struct mm_walk *walk)
 {
-	unsigned long isolated = 0, scanned = 0;
+	struct numapol_isolate *iso = walk->private;
+	struct vm_area_struct *vma = walk->vma;
+	pte_t *start_pte, *pte;
+	struct folio *folio;
+	spinlock_t *ptl;
 
-	while (*addr < end && scanned < NUMAPOL_MIGRATE_BATCH &&
-	       isolated < budget) {
-		struct vm_area_struct *vma = find_vma(mm, *addr);
-		struct folio_walk fw;
-		struct folio *folio;
-		unsigned long next = *addr + PAGE_SIZE;
+	if (numapol_isolate_full(iso)) {
+		iso->next = addr;
+		return 1;
+	}
+	ptl = pmd_trans_huge_lock(pmd, vma);
+	if (ptl) {
+		pmd_t pmdval = pmdp_get(pmd);
 
-		if (!vma || vma->vm_start >= end) {
-			*addr = end;
+		iso->scanned++;
+		/* Not a migration entry, nor the huge zero page. */
+		if (pmd_present(pmdval)) {
+			folio = pmd_folio(pmdval);
+			if (!is_huge_zero_folio(folio))
+				numapol_isolate_folio(iso, folio);
+		}
+		spin_unlock(ptl);
+		iso->next = end;
+		walk->action = ACTION_CONTINUE;
+		return numapol_isolate_full(iso);
+	}
+
+	start_pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	if (!start_pte) {
+		walk->action = ACTION_AGAIN;
+		return 0;
+	}
+	for (pte = start_pte; addr != end; pte++, addr += PAGE_SIZE) {
+		pte_t ptent = ptep_get(pte);
+
+		if (numapol_isolate_full(iso))
 			break;
-		}
-		if (*addr < vma->vm_start)
-			*addr = vma->vm_start;
-		if (!vma_migratable(vma)) {
-			*addr = vma->vm_end;
+		iso->scanned++;
+		if (!pte_present(ptent))
 			continue;
-		}
-		scanned++;
-		folio = folio_walk_start(&fw, vma, *addr, 0);
-		if (folio) {
-			long nr = folio_nr_pages(folio);
+		folio = vm_normal_folio(vma, addr, ptent);
+		if (!folio || folio_is_zone_device(folio))
+			continue;
+		numapol_isolate_folio(iso, folio);
+	}
+	pte_unmap_unlock(start_pte, ptl);
+	iso->next = addr;
+	return numapol_isolate_full(iso);
+}
 
-			if (fw.level == FW_LEVEL_PMD)
-				next = ALIGN_DOWN(*addr, PMD_SIZE) + PMD_SIZE;
-			if (node_isset(folio_nid(folio), *from) &&
-			    nr <= budget - isolated &&
-			    __add_folio_for_migration(folio, *node,
-						      &lists[*node],
-						      false) == 1) {
-				isolated += nr;
-				*node = next_node_in(*node, *to);
-			}
+static const struct mm_walk_ops numapol_isolate_ops = {
+	.pmd_entry	= numapol_isolate_pmd,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+/* hugetlb pages, one lookup each (there are few of them). */
+static void numapol_isolate_hugetlb(struct vm_area_struct *vma,
+				    unsigned long addr, unsigned long end,
+				    struct numapol_isolate *iso)
+{
+	unsigned long size = vma_kernel_pagesize(vma);
+	struct folio_walk fw;
+	struct folio *folio;
+
+	for (; addr < end && !numapol_isolate_full(iso); addr += size) {
+		iso->scanned++;
+		folio = folio_walk_start(&fw, vma, addr, 0);
+		if (folio) {
+			numapol_isolate_folio(iso, folio);
 			folio_walk_end(&fw, vma);
 		}
-		*addr = min(next, vma->vm_end);
 	}
-	return isolated;
+	iso->next = min(addr, end);
+}
+
+/*
+ * Isolate the folios of [iso->next, end) that sit on @from, at most
+ * NUMAPOL_MIGRATE_BATCH base pages, onto iso->lists[] by target node. Called
+ * with the mmap_lock held for reading; advances iso->next.
+ */
+static void numapol_isolate_batch(struct mm_struct *mm, unsigned long end,
+				  struct numapol_isolate *iso)
+{
+	iso->isolated = 0;
+	iso->scanned = 0;
+	while (iso->next < end && !numapol_isolate_full(iso)) {
+		struct vm_area_struct *vma = find_vma(mm, iso->next);
+		unsigned long addr, stop;
+
+		if (!vma || vma->vm_start >= end) {
+			iso->next = end;
+			break;
+		}
+		addr = max(iso->next, vma->vm_start);
+		stop = min(end, vma->vm_end);
+		iso->next = stop;
+		if (!vma_migratable(vma))
+			continue;
+		if (is_vm_hugetlb_page(vma))
+			numapol_isolate_hugetlb(vma, addr, stop, iso);
+		else if (walk_page_range_vma(vma, addr, stop,
+					     &numapol_isolate_ops, iso) <= 0)
+			iso->next = stop;
+	}
 }
 
 /**
@@ -1123,22 +1221,26 @@ long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 			   unsigned long end, const nodemask_t *from,
 			   const nodemask_t *to, unsigned long max_pages)
 {
-	unsigned long addr = start, moved = 0;
-	struct list_head *lists;
+	struct numapol_isolate iso = {
+		.from = from,
+		.to = to,
+		.next = start,
+	};
+	unsigned long moved = 0;
 	long ret = 0;
-	int node, n;
+	int n;
 
 	if (nodes_empty(*from) || nodes_empty(*to))
 		return -EINVAL;
-	lists = kcalloc(nr_node_ids, sizeof(*lists), GFP_KERNEL);
-	if (!lists)
+	iso.lists = kcalloc(nr_node_ids, sizeof(*iso.lists), GFP_KERNEL);
+	if (!iso.lists)
 		return -ENOMEM;
 	for (n = 0; n < nr_node_ids; n++)
-		INIT_LIST_HEAD(&lists[n]);
-	node = first_node(*to);
+		INIT_LIST_HEAD(&iso.lists[n]);
+	iso.node = first_node(*to);
 
 	lru_cache_disable();
-	while (addr < end && moved < max_pages) {
+	while (iso.next < end && moved < max_pages) {
 		unsigned long isolated;
 
 		if (fatal_signal_pending(current)) {
@@ -1149,18 +1251,18 @@ long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 			ret = -EINTR;
 			break;
 		}
-		isolated = numapol_isolate_batch(mm, &addr, end, from, to,
-						 &node, max_pages - moved,
-						 lists);
+		iso.budget = max_pages - moved;
+		numapol_isolate_batch(mm, end, &iso);
 		mmap_read_unlock(mm);
 
+		isolated = iso.isolated;
 		for_each_node_mask(n, *to) {
 			int failed;
 
-			if (list_empty(&lists[n]))
+			if (list_empty(&iso.lists[n]))
 				continue;
 			/* > 0: that many could not move (and were put back). */
-			failed = do_move_pages_to_node(&lists[n], n);
+			failed = do_move_pages_to_node(&iso.lists[n], n);
 			if (failed > 0)
 				isolated -= min_t(unsigned long, failed, isolated);
 		}
@@ -1168,6 +1270,6 @@ long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 		cond_resched();
 	}
 	lru_cache_enable();
-	kfree(lists);
+	kfree(iso.lists);
 	return ret ? ret : moved;
 }

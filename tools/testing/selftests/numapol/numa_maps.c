@@ -377,6 +377,145 @@ TEST_F(maps, unprivileged_writer_refused)
 	ASSERT_EQ(EACCES, open_errno_as(1000, path, O_RDONLY));
 }
 
+/* Bind [p, p + len) of this process to node 0; fault it in unless !touch. */
+static int self_on_node0(char *p, size_t len, bool touch)
+{
+	unsigned long mask = 1;
+	size_t off;
+
+	if (np_mbind(p, len, MPOL_BIND, &mask, sizeof(mask) * 8, 0))
+		return -1;
+	for (off = 0; touch && off < len; off += NP_PAGE_SIZE)
+		p[off] = 1;
+	return 0;
+}
+
+/* AnonHugePages of this process's VMA that starts at p, in kB; -1: none. */
+static long anon_huge_kb(void *p)
+{
+	char line[256], key[32];
+	bool in = false;
+	long kb = -1;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return -1;
+	snprintf(key, sizeof(key), "%lx-", (unsigned long)p);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' '))
+			in = !strncmp(line, key, strlen(key));
+		else if (in && !strncmp(line, "AnonHugePages:", 14))
+			kb = atol(line + 14);
+	}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * A range of many page tables and migration batches, two pages in three
+ * present: every present page moves and nothing else is faulted in; a
+ * limit is exact across batches.
+ */
+TEST(migration_large_sparse_range)
+{
+	const int n = 3000, present = 2000;
+	pid_t me = getpid();
+	char cmd[128], *p;
+	unsigned long a;
+	int i;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	p = np_map(n);
+	ASSERT_NE(NULL, p);
+	a = (unsigned long)p;
+	ASSERT_EQ(0, self_on_node0(p, PG(n), false));
+	for (i = 0; i < n; i++)
+		if (i % 3)
+			p[PG(i)] = 1;
+	ASSERT_EQ(present, np_count_on_node(me, p, n, 0));
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N0>1", a, a + PG(n));
+	ASSERT_EQ(0, write_maps(me, cmd));
+	ASSERT_EQ(present, np_count_on_node(me, p, n, 1));
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N1(700)>2", a, a + PG(n));
+	ASSERT_EQ(0, write_maps(me, cmd));
+	ASSERT_EQ(700, np_count_on_node(me, p, n, 2));
+	ASSERT_EQ(present - 700, np_count_on_node(me, p, n, 1));
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N1-2>3", a, a + PG(n));
+	ASSERT_EQ(0, write_maps(me, cmd));
+	ASSERT_EQ(present, np_count_on_node(me, p, n, 3));
+	/* The holes are still holes. */
+	ASSERT_EQ(0, np_count_on_node(me, p, n, 0));
+	munmap(p - PG(1), PG(n + 2));
+}
+
+/* Transparent huge pages move whole (the PMD path of the walk). */
+TEST(migration_of_thp)
+{
+	const char *thp = "/sys/kernel/mm/transparent_hugepage/enabled";
+	const size_t huge = 2UL << 20, len = 2 * huge;
+	pid_t me = getpid();
+	char cmd[128], *raw, *p;
+	long kb;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	if (access(thp, F_OK))
+		SKIP(return, "no transparent huge pages");
+	raw = mmap(NULL, len + huge, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, raw);
+	p = (char *)(((unsigned long)raw + huge - 1) & ~(huge - 1));
+	/* madvise(2) may be configured out: huge pages everywhere, briefly. */
+	if (madvise(p, len, MADV_HUGEPAGE))
+		ASSERT_EQ(0, np_write_file(thp, "always"));
+	ASSERT_EQ(0, self_on_node0(p, len, true));
+	np_write_file(thp, "madvise");
+	kb = anon_huge_kb(p);
+	if (kb != (long)(len >> 10))
+		SKIP(return, "node 0 gave %ld kB of huge pages, not %zu",
+		     kb, len >> 10);
+	ASSERT_EQ((int)(len / NP_PAGE_SIZE),
+		  np_count_on_node(me, p, len / NP_PAGE_SIZE, 0));
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N0>1", (unsigned long)p,
+		 (unsigned long)p + len);
+	ASSERT_EQ(0, write_maps(me, cmd));
+	ASSERT_EQ((int)(len / NP_PAGE_SIZE),
+		  np_count_on_node(me, p, len / NP_PAGE_SIZE, 1));
+	/* Moved as huge pages, not split. */
+	ASSERT_EQ((long)(len >> 10), anon_huge_kb(p));
+	munmap(raw, len + huge);
+}
+
+#define HUGETLB_NR(node) \
+	"/sys/devices/system/node/node" #node "/hugepages/hugepages-2048kB/nr_hugepages"
+
+/* hugetlb pages move too, into the target node's pool. */
+TEST(migration_of_hugetlb)
+{
+	const size_t len = 4UL << 20;
+	const int npages = len / NP_PAGE_SIZE;
+	pid_t me = getpid();
+	char cmd[128], *p;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	if (np_write_file(HUGETLB_NR(0), "2") || np_write_file(HUGETLB_NR(1), "2"))
+		SKIP(return, "no 2 MiB hugetlb pages");
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, self_on_node0(p, len, true));
+	ASSERT_EQ(npages, np_count_on_node(me, p, npages, 0));
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N0>1", (unsigned long)p,
+		 (unsigned long)p + len);
+	ASSERT_EQ(0, write_maps(me, cmd));
+	ASSERT_EQ(npages, np_count_on_node(me, p, npages, 1));
+	munmap(p, len);
+	np_write_file(HUGETLB_NR(0), "0");
+	np_write_file(HUGETLB_NR(1), "0");
+}
+
 TEST(file_mode_0644)
 {
 	struct stat st;

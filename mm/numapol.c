@@ -1097,7 +1097,7 @@ static int numapol_isolate_pmd(pmd_t *pmd, unsigned long addr,
 	struct vm_area_struct *vma = walk->vma;
 	pte_t *start_pte, *pte;
 	struct folio *folio;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the page table lock, or the huge PMD's */
 
 	if (numapol_isolate_full(iso)) {
 		iso->next = addr;

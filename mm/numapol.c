@@ -20,30 +20,59 @@
  * allocation or fault path.
  *
  * A thread that cannot run the work in time (stopped, traced, frozen by the
- * v1 freezer, in a long uninterruptible sleep) makes the write fail with
- * -EAGAIN after numapol.timeout_ms: the pending work is cancelled, and the
- * threads already changed get their previous policy back, again from their
- * own context. A writer killed while waiting takes the same path, so each
- * thread ends with its old or its new policy, never anything else.
+ * v1 freezer, in a long uninterruptible sleep, or behind another task_work
+ * that blocks) makes the write fail with -EAGAIN after numapol.timeout_ms:
+ * the pending work is cancelled (a work that task_work_run() has already
+ * taken sees it was cancelled and does nothing), and the threads already
+ * changed get their previous policy back, again from their own context.
+ * The writer never waits uninterruptibly: every wait is killable, and all
+ * but one end at the deadline. The exception is a work that has already
+ * started: it is the thread's own set_mempolicy(2) or mbind(2) (without
+ * migration), short, and waited for killably.
  *
- * Every thread of a process: after a round of works has completed, threads
- * created meanwhile by threads that still had the old policy are visible in
- * the thread list (a thread runs its task_work only when it returns to user
- * space, so a clone(2) in progress has finished; copy_process() even backs
- * out when a notification is pending), and get a work in the next round.
- * Threads created by updated threads inherit the new policy.
+ * A rollback restores a thread's old policy only while the thread still
+ * runs the one this write installed (the work keeps a reference on it, so
+ * its address identifies it), and rebinds it to the thread's cpuset as it
+ * is now. Since task_work runs the last queued first, an undo still
+ * pending on a stopped thread is moved behind a later write's change
+ * (numapol_req_queue()), so it can never take back that change. A writer
+ * killed while waiting leaves each thread with its old or its new policy.
  *
- * Writes to one process are serialized by its cred_guard_mutex, which also
- * keeps an execve(2) from running in the middle of one.
+ * Every thread of a process: a thread runs its task_work only when it
+ * returns to user space, so when a thread has run ours, every clone(2) it
+ * made before has completed, and the thread it created is on the thread
+ * list (copy_process() links it under tasklist_lock before clone returns).
+ * Threads created after the work ran inherit the new policy (fork copies
+ * the policy of the thread that calls clone). So after a round of works
+ * has completed, the threads that may lack the change are on the list:
+ * they get a work in the next round, unless they already run a policy
+ * equal to the new one (inherited), which makes a process that keeps
+ * creating threads converge. This does not rely on copy_process() backing
+ * out on a pending notification: it backs out on task_sigpending() only,
+ * and TWA_SIGNAL sets TIF_NOTIFY_SIGNAL.
+ *
+ * Locking: numapol's changes to one process are serialized by a mutex of
+ * its own, signal_struct::numapol_mutex, taken killably and held for at
+ * most the bounded wait (and, for "move", the batched migration, which is
+ * killable). It is not a lock the target ever takes: its execve(2), ptrace
+ * attach and seccomp TSYNC (cred_guard_mutex, exec_update_lock) are never
+ * blocked by a write. An execve(2) is instead recognised where it matters,
+ * in the target's own context: the work compares current->mm with the mm
+ * the writer's access was checked for (numapol_access_mm()), and refuses
+ * a new image. The deadline starts once the mutex is held.
  *
  * The policy of an address range (numa_maps) is set the same way: one
- * thread of the target calls do_mbind() itself, so VMAs are split and
- * merged, and locks taken, exactly as for its own mbind(2).
+ * thread of the target calls do_mbind() itself, without MPOL_MF_MOVE, so
+ * VMAs are split and merged, and locks taken, exactly as for its own
+ * mbind(2). With "move", the pages are then migrated by the writer, like
+ * a migration line.
  *
  * Migrating pages between nodes (numa_maps' "N0-1>3") needs nothing from
- * the target and runs in the writer's context, like migrate_pages(2), but
- * in batches of NUMAPOL_MIGRATE_BATCH pages: the target's mmap_lock is held
- * for reading only while a batch is isolated, never while it is copied.
+ * the target and runs in the writer's context, like migrate_pages(2), with
+ * its rules (destinations in the target's cpuset unless the writer has
+ * CAP_SYS_NICE, the LSM hook), but in batches of NUMAPOL_MIGRATE_BATCH
+ * pages: the target's mmap_lock is held for reading only while a batch is
+ * isolated, never while it is copied.
  */
 
 #include <linux/completion.h>
@@ -206,8 +235,8 @@ struct numapol_policy *numapol_parse(const char *buf, size_t len)
 	if (!len || len > NUMAPOL_MAX_INPUT || memchr(buf, '\0', len))
 		return ERR_PTR(-EINVAL);
 
-	str = kmemdup_nul(buf, len, GFP_KERNEL);
-	pol = kzalloc(sizeof(*pol), GFP_KERNEL);
+	str = kmemdup_nul(buf, len, GFP_KERNEL_ACCOUNT);
+	pol = kzalloc(sizeof(*pol), GFP_KERNEL_ACCOUNT);
 	if (!str || !pol) {
 		ret = -ENOMEM;
 		goto err;
@@ -374,27 +403,40 @@ int numapol_task_policy_str(struct task_struct *task, char *buf, size_t size)
  * References: the writer holds one (on its list) until the write ends; a
  * queued work holds one, dropped by the work function or by whoever
  * cancels the work.
+ *
+ * @state decides, once, whether a queued work will run: the work moves it
+ * from QUEUED to RUNNING when it starts, a writer that gives up moves it
+ * from QUEUED to CANCELLED (and the work, if task_work_run() already holds
+ * it, then does nothing). A writer killed while the work runs moves it from
+ * RUNNING to ABANDONED, and the work takes back a task policy it just
+ * installed, since nobody will roll it back.
  */
+enum numapol_req_state {
+	NUMAPOL_QUEUED,
+	NUMAPOL_RUNNING,
+	NUMAPOL_DONE,
+	NUMAPOL_CANCELLED,
+	NUMAPOL_ABANDONED,
+};
+
 struct numapol_req {
 	struct callback_head twork;
 	refcount_t ref;
+	atomic_t state;			/* enum numapol_req_state */
 	struct completion done;
-	struct list_head node;
+	struct list_head node;		/* the writer's list */
+	struct numapol_req *next;	/* undos being re-queued */
 	struct task_struct *task;
+	struct mm_struct *mm;		/* the mm the change is meant for */
 	struct numapol_policy *pol;	/* NULL: a range policy removed */
 	struct mempolicy *old;		/* the thread's policy before */
-	struct numapol_range *range;	/* set: a VMA policy, not the task's */
+	struct mempolicy *new;		/* and the one this request installed */
+	bool range;			/* a VMA policy, not the task's */
+	unsigned long start, end;	/* the range */
+	nodemask_t move_to;		/* the range policy's nodes, as set */
 	int ret;
-	bool queued;
 	bool applied;
 	bool undo;			/* run again to put @old back */
-};
-
-/* What numapol_set_range() asks of the target. */
-struct numapol_range {
-	struct mm_struct *mm;
-	unsigned long start, end;
-	bool move;
 };
 
 static void numapol_req_put(struct numapol_req *req)
@@ -403,26 +445,37 @@ static void numapol_req_put(struct numapol_req *req)
 		return;
 	numapol_policy_put(req->pol);
 	mpol_put(req->old);
+	mpol_put(req->new);
+	mmdrop(req->mm);
 	put_task_struct(req->task);
 	kfree(req);
 }
 
 static struct numapol_req *numapol_req_alloc(struct task_struct *task,
+					     struct mm_struct *mm,
 					     struct numapol_policy *pol)
 {
-	struct numapol_req *req = kzalloc(sizeof(*req), GFP_KERNEL);
+	struct numapol_req *req = kzalloc(sizeof(*req), GFP_KERNEL_ACCOUNT);
 
 	if (!req)
 		return NULL;
 	refcount_set(&req->ref, 1);
+	atomic_set(&req->state, NUMAPOL_DONE);
 	init_completion(&req->done);
 	INIT_LIST_HEAD(&req->node);
 	req->task = get_task_struct(task);
+	mmgrab(mm);
+	req->mm = mm;
 	req->pol = pol ? numapol_policy_get(pol) : NULL;
 	return req;
 }
 
-/* The node list of @pol for current, checked against its cpuset. */
+/*
+ * The node list of @pol for current, checked against its cpuset as
+ * set_mempolicy(2) does: a plain list must lie in the cpuset; a static or
+ * relative one is interpreted against it (do_set_mempolicy() refuses it
+ * when nothing is left).
+ */
 static int numapol_current_nodes(const struct numapol_policy *pol,
 				 nodemask_t *nodes)
 {
@@ -430,16 +483,16 @@ static int numapol_current_nodes(const struct numapol_policy *pol,
 
 	nodes_and(allowed, cpuset_current_mems_allowed, node_states[N_MEMORY]);
 	*nodes = pol->all ? allowed : pol->nodes;
-	if (!(pol->flags & MPOL_F_RELATIVE_NODES) &&
+	if (!(pol->flags & (MPOL_F_RELATIVE_NODES | MPOL_F_STATIC_NODES)) &&
 	    !nodes_subset(*nodes, allowed))
 		return -EINVAL;
 	return 0;
 }
 
-/* Install @pol as current's task policy; *@oldp gets the previous one. */
-static int numapol_set_current(const struct numapol_policy *pol,
-			       struct mempolicy **oldp)
+/* Install @req's policy as current's task policy, remembering the old. */
+static int numapol_set_current(struct numapol_req *req)
 {
+	const struct numapol_policy *pol = req->pol;
 	unsigned short flags = pol->flags;
 	struct mempolicy *old;
 	nodemask_t nodes;
@@ -452,7 +505,7 @@ static int numapol_set_current(const struct numapol_policy *pol,
 	if (flags & MPOL_F_NUMA_BALANCING)
 		flags |= MPOL_F_MOF | MPOL_F_MORON;
 
-	/* Only current replaces current->mempolicy: no lock needed. */
+	/* Only current replaces current->mempolicy: no lock needed to read. */
 	old = current->mempolicy;
 	mpol_get(old);
 	ret = do_set_mempolicy(pol->mode, flags, &nodes);
@@ -460,21 +513,24 @@ static int numapol_set_current(const struct numapol_policy *pol,
 		mpol_put(old);
 		return ret;
 	}
-	*oldp = old;
+	req->old = old;
+	/* Held, so that no other policy can ever have this address. */
+	req->new = current->mempolicy;
+	mpol_get(req->new);
 	return 0;
 }
 
-/* mbind(2) of a range of current's mm, as the range request says. */
-static int numapol_mbind_current(const struct numapol_policy *pol,
-				 const struct numapol_range *range)
+/* mbind(2) of the request's range of current's mm, without migration. */
+static int numapol_mbind_current(struct numapol_req *req)
 {
+	const struct numapol_policy *pol = req->pol;
 	unsigned short mode = MPOL_DEFAULT, flags = 0;
 	nodemask_t nodes = NODE_MASK_NONE;
+	struct vm_area_struct *vma;
+	struct mempolicy *vpol;
+	pgoff_t ilx;
 	int ret;
 
-	/* The target has called execve() since the request was made. */
-	if (current->mm != range->mm)
-		return -ESRCH;
 	if (pol) {
 		ret = numapol_current_nodes(pol, &nodes);
 		if (ret)
@@ -484,69 +540,150 @@ static int numapol_mbind_current(const struct numapol_policy *pol,
 		if (flags & MPOL_F_NUMA_BALANCING)
 			flags |= MPOL_F_MOF | MPOL_F_MORON;
 	}
-	return do_mbind(range->start, range->end - range->start, mode, flags,
-			&nodes, range->move ? MPOL_MF_MOVE : 0);
+	ret = do_mbind(req->start, req->end - req->start, mode, flags,
+		       &nodes, 0);
+	if (ret || !pol)
+		return ret;
+
+	/* The nodes the range's pages belong on, as the policy now says. */
+	mmap_read_lock(current->mm);
+	vma = vma_lookup(current->mm, req->start);
+	vpol = vma ? __get_vma_policy(vma, req->start, &ilx) : NULL;
+	if (vpol && vpol->mode != MPOL_LOCAL)
+		req->move_to = vpol->nodes;
+	mpol_cond_put(vpol);
+	mmap_read_unlock(current->mm);
+	return 0;
 }
 
-/* Put back the exact policy current had before a failed write. */
-static void numapol_restore_current(struct mempolicy *old)
+/*
+ * Put back the policy current had before a failed write, but only while
+ * current still runs the one that write installed: a later write, or a
+ * set_mempolicy(2) of its own, is never undone. The old policy was not
+ * rebound by cpuset changes since (only the installed one was): rebind it
+ * to current's cpuset as it is now.
+ */
+static void numapol_undo_current(struct numapol_req *req)
 {
 	struct mempolicy *cur;
 
 	task_lock(current);
 	cur = current->mempolicy;
-	current->mempolicy = old;
-	if (old && (old->mode == MPOL_INTERLEAVE ||
-		    old->mode == MPOL_WEIGHTED_INTERLEAVE)) {
+	if (cur != req->new) {
+		task_unlock(current);
+		return;
+	}
+	current->mempolicy = req->old;
+	mpol_rebind_task(current, &current->mems_allowed);
+	if (req->old && (req->old->mode == MPOL_INTERLEAVE ||
+			 req->old->mode == MPOL_WEIGHTED_INTERLEAVE)) {
 		current->il_prev = MAX_NUMNODES - 1;
 		current->il_weight = 0;
 	}
 	task_unlock(current);
-	mpol_put(cur);
+	req->old = NULL;	/* now current's */
+	mpol_put(cur);		/* current's reference; @req->new keeps its own */
+	req->applied = false;
 }
 
 static void numapol_twork(struct callback_head *head)
 {
 	struct numapol_req *req = container_of(head, struct numapol_req, twork);
 
+	/* Cancelled by a writer that gave up: do nothing. */
+	if (atomic_cmpxchg(&req->state, NUMAPOL_QUEUED,
+			   NUMAPOL_RUNNING) != NUMAPOL_QUEUED) {
+		complete_all(&req->done);
+		numapol_req_put(req);
+		return;
+	}
 	if (current->flags & PF_EXITING) {
 		/* From exit_task_work(): the thread's policy is about to go. */
-		req->ret = -ESRCH;
+		if (!req->undo)
+			req->ret = -ESRCH;
 	} else if (req->undo) {
-		numapol_restore_current(req->old);
-		req->old = NULL;
-		req->applied = false;
+		numapol_undo_current(req);
+	} else if (current->mm != req->mm) {
+		/* An execve(2) since the access check: not this image. */
+		req->ret = req->range ? -ESRCH : -EPERM;
 	} else if (req->range) {
-		req->ret = numapol_mbind_current(req->pol, req->range);
+		req->ret = numapol_mbind_current(req);
 		req->applied = !req->ret;
 	} else {
-		req->ret = numapol_set_current(req->pol, &req->old);
+		req->ret = numapol_set_current(req);
 		req->applied = !req->ret;
+	}
+	if (atomic_cmpxchg(&req->state, NUMAPOL_RUNNING,
+			   NUMAPOL_DONE) != NUMAPOL_RUNNING) {
+		/* The writer was killed meanwhile; nobody will roll back. */
+		if (req->applied && !req->range && !req->undo)
+			numapol_undo_current(req);
 	}
 	/* complete_all(): done stays done for every later look. */
 	complete_all(&req->done);
 	numapol_req_put(req);
 }
 
-/* Have @req's thread run it: queue its task_work, or run it if it is us. */
+static bool numapol_undo_match(struct callback_head *head, void *data)
+{
+	struct numapol_req *req;
+
+	if (head->func != numapol_twork)
+		return false;
+	req = container_of(head, struct numapol_req, twork);
+	return req->undo && atomic_read(&req->state) == NUMAPOL_QUEUED;
+}
+
+/* Add @req's work to its thread: 0, or -ESRCH when the thread is exiting. */
+static int numapol_req_add(struct numapol_req *req)
+{
+	init_task_work(&req->twork, numapol_twork);
+	return task_work_add(req->task, &req->twork, TWA_SIGNAL);
+}
+
+/*
+ * Have @req's thread run it: queue its task_work, or run it if it is us.
+ *
+ * task_work runs the last queued first. An undo of an earlier write that
+ * could not run in time (its thread was stopped) must still run before
+ * this request, or it would take back what this request installs: such
+ * undos are taken off the thread's list and queued again after @req.
+ */
 static void numapol_req_queue(struct numapol_req *req)
 {
-	int ret;
+	struct numapol_req *undos = NULL, *u;
+	struct callback_head *head;
 
 	refcount_inc(&req->ref);
-	req->queued = true;
+	reinit_completion(&req->done);
+	atomic_set(&req->state, NUMAPOL_QUEUED);
 	if (req->task == current) {
+		/* Nothing of ours can be pending: we are not in user space. */
 		numapol_twork(&req->twork);
 		return;
 	}
-	init_task_work(&req->twork, numapol_twork);
-	ret = task_work_add(req->task, &req->twork, TWA_SIGNAL);
-	if (ret) {
+	if (!req->undo) {
+		while ((head = task_work_cancel_match(req->task,
+						      numapol_undo_match,
+						      NULL))) {
+			u = container_of(head, struct numapol_req, twork);
+			u->next = undos;
+			undos = u;
+		}
+	}
+	if (numapol_req_add(req)) {
 		/* The thread is past exit_task_work(). */
-		req->queued = false;
+		atomic_set(&req->state, NUMAPOL_CANCELLED);
 		req->ret = -ESRCH;
 		complete_all(&req->done);
 		numapol_req_put(req);
+	}
+	/* Oldest last, so that they run oldest... first of all. */
+	while (undos) {
+		u = undos;
+		undos = u->next;
+		if (numapol_req_add(u))
+			numapol_req_put(u);	/* exiting: nothing to undo */
 	}
 }
 
@@ -563,26 +700,35 @@ static int numapol_req_wait(struct numapol_req *req, unsigned long deadline)
 	return ret ? -EINTR : -EAGAIN;
 }
 
-/* Make sure @req's work will not run later: cancel it, or let it finish. */
-static void numapol_req_settle(struct numapol_req *req)
+/*
+ * After a failed wait: make sure @req's work will not start later. A work
+ * that has started is short (a set_mempolicy(2) or an mbind(2) without
+ * migration, in the target's context) and is waited for, killably.
+ *
+ * Return: true when the work ran to completion (its result is in @req).
+ */
+static bool numapol_req_settle(struct numapol_req *req)
 {
-	if (!req->queued || completion_done(&req->done))
-		return;
-	if (task_work_cancel(req->task, &req->twork)) {
-		req->ret = -EAGAIN;
-		numapol_req_put(req);	/* the work's reference */
-		return;
+	if (atomic_cmpxchg(&req->state, NUMAPOL_QUEUED,
+			   NUMAPOL_CANCELLED) == NUMAPOL_QUEUED) {
+		/* Else task_work_run() holds it; the work will see CANCELLED. */
+		if (task_work_cancel(req->task, &req->twork))
+			numapol_req_put(req);	/* the work's reference */
+		return false;
 	}
-	/* task_work_run() has taken it: it is running now. */
-	wait_for_completion(&req->done);
+	if (!wait_for_completion_killable(&req->done))
+		return true;
+	/* Killed: the work, if still running, cleans up after itself. */
+	return atomic_cmpxchg(&req->state, NUMAPOL_RUNNING,
+			      NUMAPOL_ABANDONED) != NUMAPOL_RUNNING;
 }
 
 /*
  * Give every thread that took the new policy its old one back, from its own
- * context, and wait a bounded time for it. The request that made the change
- * is queued again to undo it, so this needs no memory and cannot fail. A
- * thread that does not run it in that time still runs it before it next
- * returns to user space.
+ * context, and wait a bounded time for it, killably. The request that made
+ * the change is queued again to undo it, so this needs no memory and cannot
+ * fail. A thread that does not run it in that time still runs it before it
+ * next returns to user space (and before any later write's change to it).
  */
 static void numapol_rollback(struct list_head *reqs)
 {
@@ -590,28 +736,31 @@ static void numapol_rollback(struct list_head *reqs)
 	struct numapol_req *req;
 
 	list_for_each_entry(req, reqs, node) {
-		numapol_req_settle(req);
+		if (atomic_read(&req->state) != NUMAPOL_DONE &&
+		    !numapol_req_settle(req))
+			continue;
 		if (!req->applied)
 			continue;
 		req->undo = true;
-		reinit_completion(&req->done);
 		numapol_req_queue(req);
 	}
 	list_for_each_entry(req, reqs, node) {
-		long left = (long)(deadline - jiffies);
-
-		if (req->undo)
-			wait_for_completion_timeout(&req->done, max(left, 1L));
+		if (req->undo && numapol_req_wait(req, deadline) == -EINTR)
+			break;
 	}
 }
 
 /*
  * Queue a request on every thread of @task's process (or on @task alone)
- * that has none yet. Returns how many were queued, or -ENOMEM.
+ * that has none yet and, when @have_ref, does not already run a policy
+ * equal to @ref (what a thread installed in this write, NULL for default:
+ * a thread created by an updated thread inherits it, and needs nothing).
+ * Returns how many were queued, or -ENOMEM.
  */
 static int numapol_queue_round(struct task_struct *task, bool group,
-			       struct numapol_policy *pol, struct xarray *seen,
-			       struct list_head *reqs)
+			       struct mm_struct *mm, struct numapol_policy *pol,
+			       bool have_ref, struct mempolicy *ref,
+			       struct xarray *seen, struct list_head *reqs)
 {
 	struct task_struct **threads;
 	struct task_struct *t;
@@ -622,7 +771,7 @@ static int numapol_queue_round(struct task_struct *task, bool group,
 
 		if (xa_load(seen, 0))
 			return 0;
-		req = numapol_req_alloc(task, pol);
+		req = numapol_req_alloc(task, mm, pol);
 		if (!req)
 			return -ENOMEM;
 		xa_store(seen, 0, req, GFP_KERNEL);
@@ -640,13 +789,22 @@ again:
 	rcu_read_lock();
 	for_each_thread(task, t) {
 		struct numapol_req *req;
+		bool same;
 
-		/* io_uring workers never return to user space. */
-		if (t->flags & (PF_EXITING | PF_KTHREAD | PF_IO_WORKER))
+		/* io_uring and vhost workers never return to user space. */
+		if (t->flags & (PF_EXITING | PF_KTHREAD | PF_USER_WORKER |
+				PF_IO_WORKER))
 			continue;
 		req = xa_load(seen, t->pid);
 		if (req && req->task == t)
 			continue;
+		if (have_ref) {
+			task_lock(t);
+			same = mpol_equal(t->mempolicy, ref);
+			task_unlock(t);
+			if (same)
+				continue;
+		}
 		if (n < max)
 			threads[n] = get_task_struct(t);
 		n++;
@@ -661,7 +819,7 @@ again:
 	}
 
 	for (i = 0; i < n; i++) {
-		struct numapol_req *req = numapol_req_alloc(threads[i], pol);
+		struct numapol_req *req = numapol_req_alloc(threads[i], mm, pol);
 
 		if (req) {
 			/* A recycled tid replaces the entry; @reqs keeps both. */
@@ -685,11 +843,38 @@ again:
 	return n;
 }
 
+/*
+ * Take the lock that serializes numapol's changes to @task's process, and
+ * check that @mm is still the process's (an execve(2) since the access
+ * check ends the right to change it).
+ */
+static int numapol_lock(struct task_struct *task, struct mm_struct *mm,
+			bool group, int exec_err)
+{
+	struct task_struct *t;
+	struct mm_struct *cur;
+	int ret;
+
+	ret = mutex_lock_killable(&task->signal->numapol_mutex);
+	if (ret)
+		return ret;
+	t = group ? numapol_live_thread(task) : get_task_struct(task);
+	task_lock(t);
+	cur = t->mm;
+	task_unlock(t);
+	put_task_struct(t);
+	if (cur == mm)
+		return 0;
+	mutex_unlock(&task->signal->numapol_mutex);
+	return cur ? exec_err : -ESRCH;
+}
+
 static int numapol_set(struct task_struct *task, struct mm_struct *mm,
 		       struct numapol_policy *pol, bool group)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
 	struct numapol_req *req, *tmp;
+	struct mempolicy *ref = NULL;
+	unsigned long deadline;
 	struct xarray seen;
 	LIST_HEAD(reqs);
 	bool applied = false;
@@ -700,25 +885,22 @@ static int numapol_set(struct task_struct *task, struct mm_struct *mm,
 	ret = security_task_movememory(task);
 	if (ret)
 		return ret;
-	ret = mutex_lock_killable(&task->signal->cred_guard_mutex);
+	ret = numapol_lock(task, mm, group, -EPERM);
 	if (ret)
 		return ret;
-	/* Access was checked for @mm: an execve() since ends the right. */
-	if (mm && READ_ONCE(task->mm) != mm) {
-		mutex_unlock(&task->signal->cred_guard_mutex);
-		return task->mm ? -EPERM : -ESRCH;
-	}
+	/* The time allowed starts now, not behind another writer. */
+	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
 
 	xa_init(&seen);
 	do {
-		n = numapol_queue_round(task, group, pol, &seen, &reqs);
+		n = numapol_queue_round(task, group, mm, pol, applied, ref,
+					&seen, &reqs);
 		if (n < 0) {
 			ret = n;
 			break;
 		}
 		list_for_each_entry(req, &reqs, node) {
-			if (!req->queued)
-				continue;
+			/* At once for the requests of earlier rounds. */
 			ret = numapol_req_wait(req, deadline);
 			if (ret)
 				break;
@@ -726,6 +908,8 @@ static int numapol_set(struct task_struct *task, struct mm_struct *mm,
 				ret = req->ret;
 				break;
 			}
+			if (req->applied && !applied)
+				ref = req->new;
 			applied |= req->applied;
 		}
 	} while (!ret && n > 0);
@@ -735,7 +919,7 @@ static int numapol_set(struct task_struct *task, struct mm_struct *mm,
 	if (ret)
 		numapol_rollback(&reqs);
 
-	mutex_unlock(&task->signal->cred_guard_mutex);
+	mutex_unlock(&task->signal->numapol_mutex);
 	list_for_each_entry_safe(req, tmp, &reqs, node) {
 		list_del(&req->node);
 		numapol_req_put(req);
@@ -747,8 +931,8 @@ static int numapol_set(struct task_struct *task, struct mm_struct *mm,
 /**
  * numapol_set_thread - change the task policy of one thread
  * @task: the thread
- * @mm: the mm access to @task was checked for, or NULL: the change is
- *	refused (-EPERM) if @task has called execve() since
+ * @mm: the mm access to @task was checked for (numapol_access_mm()): the
+ *	change is refused (-EPERM) if @task has called execve() since
  * @pol: the new policy
  *
  * The policy is installed by @task itself (task_work), checked against its
@@ -758,7 +942,7 @@ static int numapol_set(struct task_struct *task, struct mm_struct *mm,
  * is a kernel thread; -ESRCH when it is exiting; -EPERM when it has
  * called execve() since @mm; -EAGAIN when it did not get to run the change
  * within numapol.timeout_ms (nothing changed); -EINTR when the caller was
- * killed (nothing changed); -ENOMEM.
+ * killed (the thread has its old or its new policy); -ENOMEM.
  */
 int numapol_set_thread(struct task_struct *task, struct mm_struct *mm,
 		       struct numapol_policy *pol)
@@ -785,11 +969,14 @@ int numapol_set_process(struct task_struct *task, struct mm_struct *mm,
 }
 
 /**
- * numapol_live_thread - the thread of a process that runs range requests
+ * numapol_live_thread - a thread of a process that can run its requests
  * @task: any thread of the process
  *
- * Return: a referenced thread: the leader unless it is exiting, else the
- * first thread that is not, else @task.
+ * The leader may have exited while other threads run; workers (io_uring,
+ * vhost) never return to user space.
+ *
+ * Return: a referenced thread: the first one that is neither exiting nor a
+ * worker, else @task.
  */
 struct task_struct *numapol_live_thread(struct task_struct *task)
 {
@@ -797,7 +984,7 @@ struct task_struct *numapol_live_thread(struct task_struct *task)
 
 	rcu_read_lock();
 	for_each_thread(task, t) {
-		if (!(t->flags & PF_EXITING)) {
+		if (!(t->flags & (PF_EXITING | PF_USER_WORKER | PF_IO_WORKER))) {
 			found = get_task_struct(t);
 			break;
 		}
@@ -807,34 +994,104 @@ struct task_struct *numapol_live_thread(struct task_struct *task)
 }
 
 /**
+ * numapol_access_mm - check a writer against a target, and get its mm
+ * @task: the target thread, or any thread of the target process
+ * @group: @task stands for its process: check a live thread of it (the
+ *	leader may have exited)
+ *
+ * The one check every front end makes when it is given a target: ptrace
+ * attach access to it (mm_access(), with the caller's filesystem
+ * credentials, so a file descriptor handed to a set-user-ID program gains
+ * nothing), plus numapol_check_access(). The mm it returns is the object
+ * the access was checked on; every later change is made to it or refused.
+ *
+ * Return: the mm with an mm_count reference (mmdrop() it), or
+ * ERR_PTR(-EINVAL) for a kernel thread, -ESRCH when there is no mm,
+ * -EACCES or -EPERM.
+ */
+struct mm_struct *numapol_access_mm(struct task_struct *task, bool group)
+{
+	struct task_struct *t;
+	struct mm_struct *mm;
+	int ret;
+
+	if (task->flags & PF_KTHREAD)
+		return ERR_PTR(-EINVAL);
+	t = group ? numapol_live_thread(task) : get_task_struct(task);
+	mm = mm_access(t, PTRACE_MODE_ATTACH_FSCREDS);
+	if (IS_ERR_OR_NULL(mm)) {
+		put_task_struct(t);
+		return mm ? ERR_CAST(mm) : ERR_PTR(-ESRCH);
+	}
+	ret = numapol_check_access(t);
+	put_task_struct(t);
+	if (ret) {
+		mmput(mm);
+		return ERR_PTR(ret);
+	}
+	mmgrab(mm);
+	mmput(mm);
+	return mm;
+}
+
+/**
+ * numapol_may_migrate - may a writer move a process's pages to some nodes
+ * @task: a thread of the target process
+ * @to: the destination nodes
+ * @cap_sys_nice: the writer (for a file: its opener) has CAP_SYS_NICE
+ *
+ * The rules of migrate_pages(2): the destinations must be memory nodes in
+ * the target's cpuset, unless the writer has CAP_SYS_NICE, and the LSM
+ * must agree.
+ *
+ * Return: 0, -EPERM (outside the target's cpuset), -EINVAL (not memory
+ * nodes), or the LSM's error.
+ */
+int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,
+			bool cap_sys_nice)
+{
+	nodemask_t allowed = cpuset_mems_allowed(task);
+
+	if (!nodes_subset(*to, allowed) && !cap_sys_nice)
+		return -EPERM;
+	if (!nodes_subset(*to, node_states[N_MEMORY]))
+		return -EINVAL;
+	return security_task_movememory(task);
+}
+
+/**
  * numapol_set_range - set the policy of an address range, as mbind(2) would
  * @task: a thread of the target process
- * @mm: the target's mm, as seen when access was checked
+ * @mm: the target's mm, as checked by numapol_access_mm(), with a user
+ *	reference (mmget()) held by the caller
  * @start: start of the range, page aligned
  * @end: its end (exclusive), page aligned
  * @pol: the policy, or NULL to remove the range's VMA policy
- * @move: also migrate the range's pages to conform (MPOL_MF_MOVE)
+ * @move: also migrate the range's pages to the policy's nodes
  *
  * A thread of the target calls do_mbind() itself (task_work), so VMAs are
  * split and merged, nodes checked against the target's cpuset and locks
- * taken exactly as for the target's own mbind(2); the caller waits.
+ * taken exactly as for the target's own mbind(2); the caller waits. With
+ * @move, the pages of the range that sit elsewhere are then migrated to
+ * the policy's nodes (spread over them) by the caller, in batches, as
+ * numapol_migrate_range() does: the target is never the migration engine.
  *
- * Return: 0, or as mbind(2) (-EFAULT for a hole in the range, -EIO ...);
+ * Return: 0, or as mbind(2) (-EFAULT for a hole in the range, ...);
  * -EINVAL for nodes the target may not use; -ESRCH when the target has
  * exited or called execve() since @mm was taken; -EAGAIN when the target
  * did not run the change within numapol.timeout_ms (nothing changed);
- * -EINTR when the caller was killed before the change started.
+ * -EINTR when the caller was killed (the range has its old or its new
+ * policy; with @move, pages moved so far stay moved).
  */
 int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 		      unsigned long start, unsigned long end,
 		      struct numapol_policy *pol, bool move)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
-	struct numapol_range range = {
-		.mm = mm, .start = start, .end = end, .move = move,
-	};
 	struct numapol_req *req;
+	unsigned long deadline;
 	struct task_struct *t;
+	nodemask_t from;
+	long moved;
 	int ret;
 
 	if ((start | end) & ~PAGE_MASK || end <= start)
@@ -844,30 +1101,37 @@ int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 	ret = security_task_movememory(task);
 	if (ret)
 		return ret;
-	t = numapol_live_thread(task);
-	req = numapol_req_alloc(t, pol);
-	put_task_struct(t);
-	if (!req)
-		return -ENOMEM;
-	/* @range lives on this stack: the request is settled before return. */
-	req->range = &range;
-
-	ret = mutex_lock_killable(&task->signal->cred_guard_mutex);
+	ret = numapol_lock(task, mm, true, -ESRCH);
 	if (ret)
-		goto out;
+		return ret;
+	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
+	t = numapol_live_thread(task);
+	req = numapol_req_alloc(t, mm, pol);
+	put_task_struct(t);
+	if (!req) {
+		ret = -ENOMEM;
+		goto unlock;
+	}
+	req->range = true;
+	req->start = start;
+	req->end = end;
+
 	numapol_req_queue(req);
 	ret = numapol_req_wait(req, deadline);
-	if (ret) {
-		/* A long MPOL_MF_MOVE may still be running: let it finish. */
-		numapol_req_settle(req);
-		if (completion_done(&req->done))
-			ret = 0;
-	}
+	if (ret && numapol_req_settle(req))
+		ret = 0;	/* it had started, and has completed */
 	if (!ret)
 		ret = req->ret;
-	mutex_unlock(&task->signal->cred_guard_mutex);
-out:
+	if (!ret && move && pol && !nodes_empty(req->move_to)) {
+		nodes_andnot(from, node_states[N_MEMORY], req->move_to);
+		moved = numapol_migrate_range(mm, start, end, &from,
+					      &req->move_to, ULONG_MAX);
+		if (moved < 0)
+			ret = moved;
+	}
 	numapol_req_put(req);
+unlock:
+	mutex_unlock(&task->signal->numapol_mutex);
 	return ret;
 }
 
@@ -968,7 +1232,7 @@ int numapol_parse_maps_line(const char *line, size_t len,
 	memset(out, 0, sizeof(*out));
 	if (!len || len > PATH_MAX + 512 || memchr(line, '\0', len))
 		return -EINVAL;
-	buf = kmemdup_nul(line, len, GFP_KERNEL);
+	buf = kmemdup_nul(line, len, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	p = buf;
@@ -1069,20 +1333,24 @@ static bool numapol_isolate_full(struct numapol_isolate *iso)
 	       iso->scanned >= NUMAPOL_SCAN_BATCH;
 }
 
-/* Take @folio for migration if it sits on a @from node and fits. */
+/*
+ * Take @folio for migration if it sits on a @from node and fits. Every
+ * such folio takes the next destination in turn, also one it already sits
+ * on (it then stays): "N1>1-2" spreads node 1's pages over nodes 1 and 2.
+ */
 static void numapol_isolate_folio(struct numapol_isolate *iso,
 				  struct folio *folio)
 {
 	long nr = folio_nr_pages(folio);
+	int node = iso->node;
 
 	if (!node_isset(folio_nid(folio), *iso->from) ||
 	    nr > iso->budget - iso->isolated)
 		return;
-	if (__add_folio_for_migration(folio, iso->node, &iso->lists[iso->node],
-				      false) == 1) {
+	iso->node = next_node_in(node, *iso->to);
+	if (__add_folio_for_migration(folio, node, &iso->lists[node],
+				      false) == 1)
 		iso->isolated += nr;
-		iso->node = next_node_in(iso->node, *iso->to);
-	}
 }
 
 /*
@@ -1212,7 +1480,10 @@ static void numapol_isolate_batch(struct mm_struct *mm, unsigned long end,
  * the mmap_lock is held (for reading) only while a batch is isolated, and
  * the batch is migrated without it, so the target is never stopped for
  * long. Pages mapped by other processes are left alone, as move_pages(2)
- * does without MPOL_MF_MOVE_ALL. Policies are not changed.
+ * does without MPOL_MF_MOVE_ALL. Policies are not changed. As for
+ * migrate_pages(2), pages are only placed on nodes of the caller's cpuset
+ * (the caller checks the target's, numapol_may_migrate()). Pages are
+ * counted in base pages: a 2 MiB folio is 512.
  *
  * Return: the number of base pages migrated, -EINTR when the caller got a
  * fatal signal (pages moved so far stay moved), or -ENOMEM.
@@ -1223,26 +1494,26 @@ long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 {
 	struct numapol_isolate iso = {
 		.from = from,
-		.to = to,
 		.next = start,
 	};
 	unsigned long moved = 0;
+	nodemask_t dest;
 	long ret = 0;
 	int n;
 
-	if (nodes_empty(*from) || nodes_empty(*to))
-		return -EINVAL;
+	nodes_and(dest, *to, cpuset_current_mems_allowed);
+	if (nodes_empty(*from) || nodes_empty(dest))
+		return 0;
+	iso.to = &dest;
 	iso.lists = kcalloc(nr_node_ids, sizeof(*iso.lists), GFP_KERNEL);
 	if (!iso.lists)
 		return -ENOMEM;
 	for (n = 0; n < nr_node_ids; n++)
 		INIT_LIST_HEAD(&iso.lists[n]);
-	iso.node = first_node(*to);
+	iso.node = first_node(dest);
 
 	lru_cache_disable();
 	while (iso.next < end && moved < max_pages) {
-		unsigned long isolated;
-
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			break;
@@ -1255,18 +1526,23 @@ long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 		numapol_isolate_batch(mm, end, &iso);
 		mmap_read_unlock(mm);
 
-		isolated = iso.isolated;
-		for_each_node_mask(n, *to) {
-			int failed;
+		for_each_node_mask(n, dest) {
+			struct migration_target_control mtc = {
+				.nid = n,
+				.gfp_mask = GFP_HIGHUSER_MOVABLE | __GFP_THISNODE,
+				.reason = MR_SYSCALL,
+			};
+			unsigned int done = 0;
 
 			if (list_empty(&iso.lists[n]))
 				continue;
-			/* > 0: that many could not move (and were put back). */
-			failed = do_move_pages_to_node(&iso.lists[n], n);
-			if (failed > 0)
-				isolated -= min_t(unsigned long, failed, isolated);
+			/* As move_pages(2) does, counting base pages moved. */
+			if (migrate_pages(&iso.lists[n], alloc_migration_target,
+					  NULL, (unsigned long)&mtc,
+					  MIGRATE_SYNC, MR_SYSCALL, &done))
+				putback_movable_pages(&iso.lists[n]);
+			moved += done;
 		}
-		moved += isolated;
 		cond_resched();
 	}
 	lru_cache_enable();

@@ -51,7 +51,7 @@
  *   every task binding, which makes a process bound in one group only.
  * - Lock order: configfs's su_mutex (held around make_item and drop_item)
  *   or an attribute's frag_sem (held around show and store) -> group lock
- *   -> the target's cred_guard_mutex (taken by the core) -> when the
+ *   -> the target's numapol_mutex (taken by the core) -> when the
  *   writer is itself a target, what set_mempolicy(2) and mbind(2) take.
  *   numapol_cfs_tasks_lock is never held with another lock, and no two
  *   group locks are ever held together.
@@ -174,14 +174,22 @@ static void numapol_cfs_set_pol(struct numapol_cfs_binding *b,
  * executed a set-user-ID program, say) is no longer changed through it.
  */
 static int numapol_cfs_check_access(struct numapol_cfs_binding *b,
-				    struct task_struct *task)
+				    struct task_struct *task,
+				    struct mm_struct *mm)
 {
 	const struct cred *old;
-	int ret;
+	struct mm_struct *checked;
+	int ret = 0;
 
 	old = override_creds(b->cred);
-	ret = numapol_check_access(task);
+	checked = numapol_access_mm(task, true);
 	revert_creds(old);
+	if (IS_ERR(checked))
+		return PTR_ERR(checked);
+	/* One object checked and changed: not an image exec'ed since. */
+	if (checked != mm)
+		ret = -ESRCH;
+	mmdrop(checked);
 	return ret;
 }
 
@@ -208,11 +216,11 @@ static int numapol_cfs_apply(struct numapol_cfs_binding *b,
 	ret = numapol_cfs_target(b, &task, &mm);
 	if (ret)
 		return ret;
-	ret = numapol_cfs_check_access(b, task);
+	ret = numapol_cfs_check_access(b, task, mm);
 	if (ret)
 		goto out;
 	if (b->kind == NUMAPOL_CFS_TASK)
-		ret = numapol_set_process(task, NULL, pol);
+		ret = numapol_set_process(task, mm, pol);
 	else
 		ret = numapol_set_range(task, mm, b->start, b->end, pol, move);
 	if (!ret)
@@ -398,14 +406,18 @@ static ssize_t numapol_cfs_pid_store(struct config_item *item,
 {
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 	struct task_struct *task;
+	struct mm_struct *mm;
 	struct pid *pid;
 	int ret;
 
 	ret = numapol_cfs_parse_pid(page, false, &pid, &task);
 	if (ret)
 		return ret;
-	ret = numapol_check_access(task);
+	mm = numapol_access_mm(task, true);
 	put_task_struct(task);
+	ret = PTR_ERR_OR_ZERO(mm);
+	if (!ret)
+		mmdrop(mm);
 	if (!ret) {
 		mutex_lock(&b->grp->lock);
 		if (b->enabled) {
@@ -494,7 +506,7 @@ static int numapol_cfs_range_enable(struct numapol_cfs_binding *b)
 	ret = numapol_cfs_target(b, &task, &mm);
 	if (ret)
 		return ret;
-	ret = numapol_cfs_check_access(b, task);
+	ret = numapol_cfs_check_access(b, task, mm);
 	if (!ret)
 		ret = numapol_set_range(task, mm, b->start, b->end, grp->pol,
 					grp->move);
@@ -624,13 +636,14 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 	ret = numapol_cfs_parse_pid(name, true, &pid, &task);
 	if (ret)
 		return ERR_PTR(ret);
-	ret = numapol_check_access(task);
-	if (ret)
-		goto out_task;
-	/* Access was checked for this mm: an execve() since voids it. */
-	mm = get_task_mm(task);
-	if (!mm) {
-		ret = -ESRCH;
+	/*
+	 * Access is checked on a live thread (the leader may have exited),
+	 * for this mm: an execve() since voids it.
+	 */
+	mm = numapol_access_mm(task, true);
+	if (IS_ERR(mm)) {
+		ret = PTR_ERR(mm);
+		mm = NULL;
 		goto out_task;
 	}
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
@@ -666,7 +679,7 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 		spin_unlock(&numapol_cfs_tasks_lock);
 		goto out_free;
 	}
-	mmput(mm);
+	mmdrop(mm);
 	put_task_struct(task);
 	config_item_init_type_name(&b->item, name, &numapol_cfs_task_type);
 	return &b->item;
@@ -678,7 +691,7 @@ out_free:
 	kfree(b);
 out_task:
 	if (mm)
-		mmput(mm);
+		mmdrop(mm);
 	put_task_struct(task);
 	put_pid(pid);
 	return ERR_PTR(ret);

@@ -23,7 +23,8 @@
 
 #include "internal.h"
 
-static int numa_policy_open(struct inode *inode, struct file *file)
+static int numa_policy_open(struct inode *inode, struct file *file,
+			    bool group)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
@@ -38,25 +39,25 @@ static int numa_policy_open(struct inode *inode, struct file *file)
 			ret = -EACCES;
 		goto out;
 	}
-
-	mm = proc_mem_open(inode, PTRACE_MODE_ATTACH);
-	if (IS_ERR(mm)) {
+	/* The <pid> file stands for the process: the leader may be gone. */
+	mm = numapol_access_mm(task, group);
+	if (IS_ERR(mm))
 		ret = PTR_ERR(mm);
-		goto out;
-	}
-	if (!mm) {
-		/* A kernel thread, or a task that has released its mm. */
-		ret = (task->flags & PF_KTHREAD) ? -EINVAL : -ESRCH;
-		goto out;
-	}
-	ret = numapol_check_access(task);
-	if (ret)
-		mmdrop(mm);
 	else
 		file->private_data = mm;
 out:
 	put_task_struct(task);
 	return ret;
+}
+
+static int tgid_numa_policy_open(struct inode *inode, struct file *file)
+{
+	return numa_policy_open(inode, file, true);
+}
+
+static int tid_numa_policy_open(struct inode *inode, struct file *file)
+{
+	return numa_policy_open(inode, file, false);
 }
 
 static int numa_policy_release(struct inode *inode, struct file *file)
@@ -120,14 +121,9 @@ static ssize_t numa_policy_write(struct file *file, const char __user *ubuf,
 		ret = -ESRCH;
 		goto out_pol;
 	}
-	task_lock(task);
-	mm = task->mm;
-	task_unlock(task);
-	if (!mm)
-		ret = -ESRCH;
-	else if (mm != file->private_data)
-		ret = -EPERM;	/* the target has called execve() since open */
-	else if (group)
+	/* Refused (EPERM) if the target has called execve() since open. */
+	mm = file->private_data;
+	if (group)
 		ret = numapol_set_process(task, mm, pol);
 	else
 		ret = numapol_set_thread(task, mm, pol);
@@ -163,7 +159,7 @@ static ssize_t tid_numa_policy_write(struct file *file, const char __user *buf,
 }
 
 const struct file_operations proc_tgid_numa_policy_operations = {
-	.open		= numa_policy_open,
+	.open		= tgid_numa_policy_open,
 	.read		= tgid_numa_policy_read,
 	.write		= tgid_numa_policy_write,
 	.llseek		= generic_file_llseek,
@@ -171,7 +167,7 @@ const struct file_operations proc_tgid_numa_policy_operations = {
 };
 
 const struct file_operations proc_tid_numa_policy_operations = {
-	.open		= numa_policy_open,
+	.open		= tid_numa_policy_open,
 	.read		= tid_numa_policy_read,
 	.write		= tid_numa_policy_write,
 	.llseek		= generic_file_llseek,

@@ -16,6 +16,7 @@
  * /proc/<pid>/mem.
  */
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mempolicy.h>
 #include <linux/mm.h>
@@ -24,6 +25,7 @@
 #include <linux/numapol.h>
 #include <linux/ptrace.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -36,42 +38,58 @@
 #define NUMAPOL_MAPS_MAX_WRITE	(4UL << 20)
 #define NUMAPOL_MAPS_MAX_LINE	(PATH_MAX + 512)
 
-/* Guards proc_maps_private::numapol_pending against concurrent pwrite(2)s. */
-static DEFINE_MUTEX(numapol_pending_lock);
+/**
+ * struct numapol_maps_writer - what a numa_maps file opened for writing holds
+ * @mm: the target's mm, as checked at open (mm_count reference)
+ * @lock: serializes the file's writes and its pending line
+ * @pending: the start of a line whose end has not been written yet
+ * @pending_len: its length
+ */
+struct numapol_maps_writer {
+	struct mm_struct *mm;
+	struct mutex lock;
+	char *pending;
+	size_t pending_len;
+};
 
 /**
  * numapol_maps_open - check a writer of /proc/<pid>/numa_maps
  * @inode: the numa_maps inode
- * @file: the file being opened
+ * @file: the file, opened by proc_maps_open()
  *
  * Writers need ptrace attach access (as for /proc/<pid>/mem), plus what
- * numapol_check_access() asks; readers are checked as before.
+ * numapol_check_access() asks, on a live thread of the process; the mm
+ * that was checked is the one every write of this file changes (or is
+ * refused, after an execve(2)). Readers are checked as before.
  *
  * Return: 0 or a negative errno.
  */
 int numapol_maps_open(struct inode *inode, struct file *file)
 {
+	struct proc_maps_private *priv;
+	struct numapol_maps_writer *w;
 	struct task_struct *task;
 	struct mm_struct *mm;
-	int ret;
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return 0;
-	mm = proc_mem_open(inode, PTRACE_MODE_ATTACH);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
 	task = get_proc_task(inode);
 	if (!task)
-		ret = -ESRCH;
-	else if (!mm)
-		ret = (task->flags & PF_KTHREAD) ? -EINVAL : -ESRCH;
-	else
-		ret = numapol_check_access(task);
-	if (task)
-		put_task_struct(task);
-	if (mm)
+		return -ESRCH;
+	mm = numapol_access_mm(task, true);
+	put_task_struct(task);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
+	if (!w) {
 		mmdrop(mm);
-	return ret;
+		return -ENOMEM;
+	}
+	w->mm = mm;
+	mutex_init(&w->lock);
+	priv = ((struct seq_file *)file->private_data)->private;
+	priv->numapol = w;
+	return 0;
 }
 
 /**
@@ -80,8 +98,14 @@ int numapol_maps_open(struct inode *inode, struct file *file)
  */
 void numapol_maps_release(struct proc_maps_private *priv)
 {
-	kfree(priv->numapol_pending);
-	priv->numapol_pending = NULL;
+	struct numapol_maps_writer *w = priv->numapol;
+
+	if (!w)
+		return;
+	mmdrop(w->mm);
+	kfree(w->pending);
+	kfree(w);
+	priv->numapol = NULL;
 }
 
 /* What numa_maps shows as the policy of @vma: its own, or the task's. */
@@ -125,6 +149,11 @@ static int numapol_maps_resolve(struct task_struct *task, struct mm_struct *mm,
 		struct vm_area_struct *vma;
 		unsigned long addr;
 
+		cond_resched();
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		if (l->whole_vma) {
 			vma = vma_lookup(mm, l->start);
 			if (!vma || vma->vm_start != l->start) {
@@ -146,6 +175,11 @@ static int numapol_maps_resolve(struct task_struct *task, struct mm_struct *mm,
 				ret = -EFAULT;	/* as mbind(2) for a hole */
 				break;
 			}
+			cond_resched();
+			if (fatal_signal_pending(current)) {
+				ret = -EINTR;
+				break;
+			}
 		}
 	}
 	mmap_read_unlock(mm);
@@ -153,29 +187,69 @@ static int numapol_maps_resolve(struct task_struct *task, struct mm_struct *mm,
 	return ret;
 }
 
-static int numapol_maps_apply(struct proc_maps_private *priv,
+/*
+ * The destinations of every migration line, by migrate_pages(2)'s rules
+ * (numapol_may_migrate()), before anything is applied.
+ */
+static int numapol_maps_check_migrations(struct file *file,
+					 struct task_struct *task,
+					 struct numapol_maps_line *lines, int n)
+{
+	bool cap = file_ns_capable(file, &init_user_ns, CAP_SYS_NICE);
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		if (lines[i].pol)
+			continue;
+		ret = numapol_may_migrate(task, &lines[i].to, cap);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int numapol_maps_apply(struct file *file,
 			      struct numapol_maps_line *lines, int n)
 {
-	struct mm_struct *mm = priv->mm;
-	struct task_struct *task;
+	struct seq_file *m = file->private_data;
+	struct proc_maps_private *priv = m->private;
+	struct mm_struct *mm = priv->numapol->mm;
+	struct task_struct *task, *live;
 	int i, ret;
 
 	task = get_proc_task(priv->inode);
 	if (!task)
 		return -ESRCH;
-	if (!mm || !mmget_not_zero(mm)) {
+	if (!mmget_not_zero(mm)) {
 		put_task_struct(task);
 		return -ESRCH;
 	}
-	ret = numapol_maps_resolve(task, mm, lines, n);
+	live = numapol_live_thread(task);
+	put_task_struct(task);
+	/* The file was opened for this mm: an execve() since ends the right. */
+	task_lock(live);
+	if (live->mm != mm)
+		ret = live->mm ? -EPERM : -ESRCH;
+	else
+		ret = 0;
+	task_unlock(live);
+	if (!ret)
+		ret = numapol_maps_check_migrations(file, live, lines, n);
+	if (!ret)
+		ret = numapol_maps_resolve(live, mm, lines, n);
 	for (i = 0; i < n && !ret; i++) {
 		struct numapol_maps_line *l = &lines[i];
 		long moved;
 
+		cond_resched();
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		if (l->skip)
 			continue;
 		if (l->pol) {
-			ret = numapol_set_range(task, mm, l->start, l->end,
+			ret = numapol_set_range(live, mm, l->start, l->end,
 						l->pol, l->move);
 			continue;
 		}
@@ -185,129 +259,191 @@ static int numapol_maps_apply(struct proc_maps_private *priv,
 			ret = moved;
 	}
 	mmput(mm);
-	put_task_struct(task);
+	put_task_struct(live);
 	return ret;
 }
 
-/* Parse the complete lines of @data; returns how many, or -errno. */
-static int numapol_maps_parse(char *data, size_t len,
+static void numapol_maps_free(struct numapol_maps_line *lines, int n)
+{
+	while (n--)
+		numapol_policy_put(lines[n].pol);
+	kvfree(lines);
+}
+
+/*
+ * Parse the lines of @data (all complete; empty ones are skipped and cost
+ * nothing); returns how many, or -errno.
+ */
+static int numapol_maps_parse(const char *data, size_t len,
 			      struct numapol_maps_line **linesp)
 {
+	const char *p, *end = data + len;
 	struct numapol_maps_line *lines;
-	size_t nl = 0, i;
-	char *p, *end = data + len;
+	size_t nr = 0;
 	int n = 0, ret = 0;
 
-	for (i = 0; i < len; i++)
-		nl += data[i] == '\n';
-	lines = kvcalloc(nl + 1, sizeof(*lines), GFP_KERNEL);
+	for (p = data; p < end; ) {
+		const char *eol = memchr(p, '\n', end - p) ?: end;
+
+		nr += eol > p;
+		p = eol + 1;
+	}
+	if (!nr)
+		return 0;
+	lines = kvcalloc(nr, sizeof(*lines), GFP_KERNEL_ACCOUNT);
 	if (!lines)
 		return -ENOMEM;
 	for (p = data; p < end && !ret; ) {
-		char *eol = memchr(p, '\n', end - p) ?: end;
+		const char *eol = memchr(p, '\n', end - p) ?: end;
 
-		/* Empty lines, as at the end of a file, are allowed. */
-		if (eol > p)
-			ret = numapol_parse_maps_line(p, eol - p, &lines[n++]);
+		if (eol > p) {
+			ret = numapol_parse_maps_line(p, eol - p, &lines[n]);
+			if (!ret)
+				n++;
+			cond_resched();
+			if (!ret && fatal_signal_pending(current))
+				ret = -EINTR;
+		}
 		p = eol + 1;
 	}
 	if (ret) {
-		while (n--)
-			numapol_policy_put(lines[n].pol);
-		kvfree(lines);
+		numapol_maps_free(lines, n);
 		return ret;
 	}
 	*linesp = lines;
 	return n;
 }
 
+/* Parse and apply the complete lines of @data. */
+static int numapol_maps_run(struct file *file, const char *data, size_t len)
+{
+	struct numapol_maps_line *lines = NULL;
+	int n, ret;
+
+	n = numapol_maps_parse(data, len, &lines);
+	if (n <= 0)
+		return n;
+	ret = numapol_maps_apply(file, lines, n);
+	numapol_maps_free(lines, n);
+	return ret;
+}
+
 /**
  * numapol_maps_write - write(2) of /proc/<pid>/numa_maps
  * @file: the file
- * @ubuf: lines, see Documentation/admin-guide/mm/numapol.rst
- * @count: their length
+ * @ubuf: lines, see Documentation/admin-guide/mm/numapol-numa_maps.rst
+ * @count: their length, at most 4 MiB
  * @ppos: unused: lines are a stream
  *
  * A write holds whole lines; when it also holds a last line without its
  * newline (cat(1) copying a large saved numa_maps in blocks), that part is
- * kept and completed by the next write. A write with no newline at all is
- * one line.
+ * kept and completed by the next write, or applied when the file is closed
+ * (numapol_maps_flush()). A write with no newline at all is one line. A NUL
+ * byte anywhere is refused.
  *
  * Return: @count, or a negative errno; on -EINVAL no line of the write was
- * applied.
+ * applied (and a pending line is dropped).
  */
 ssize_t numapol_maps_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
 	struct seq_file *m = file->private_data;
 	struct proc_maps_private *priv = m->private;
-	struct numapol_maps_line *lines = NULL;
-	char *buf, *data, *pending, *last, *tail = NULL;
-	size_t plen, len;
-	int n, ret;
+	struct numapol_maps_writer *w = priv->numapol;
+	size_t plen, len, tlen = 0;
+	char *data, *tail = NULL;
+	const char *last;
+	int ret;
 
 	if (!count)
 		return 0;
+	if (!w)
+		return -EBADF;
 	if (count > NUMAPOL_MAPS_MAX_WRITE)
 		return -EINVAL;
-	buf = vmemdup_user(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-
-	mutex_lock(&numapol_pending_lock);
-	pending = priv->numapol_pending;
-	priv->numapol_pending = NULL;
-	mutex_unlock(&numapol_pending_lock);
-	plen = pending ? strlen(pending) : 0;
-
+	ret = mutex_lock_killable(&w->lock);
+	if (ret)
+		return ret;
+	plen = w->pending_len;
 	len = plen + count;
-	data = kvmalloc(len + 1, GFP_KERNEL);
 	ret = -ENOMEM;
+	data = kvmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!data)
 		goto out;
 	if (plen)
-		memcpy(data, pending, plen);
-	memcpy(data + plen, buf, count);
-	data[len] = '\0';
+		memcpy(data, w->pending, plen);
+	ret = -EFAULT;
+	if (copy_from_user(data + plen, ubuf, count))
+		goto out;
+	/* Whatever happens now, the pending line is consumed. */
+	kfree(w->pending);
+	w->pending = NULL;
+	w->pending_len = 0;
+	ret = -EINVAL;
+	if (memchr(data + plen, '\0', count))
+		goto out;
 
 	for (last = data + len - 1; last >= data && *last != '\n'; last--)
 		;
 	if (last < data)
 		last = NULL;
 	if (last || plen) {
-		size_t tlen = last ? data + len - (last + 1) : len;
-
 		/* An unfinished last line waits for the next write. */
-		ret = -EINVAL;
+		tlen = last ? data + len - (last + 1) : len;
 		if (tlen > NUMAPOL_MAPS_MAX_LINE)
 			goto out;
 		if (tlen) {
 			ret = -ENOMEM;
-			tail = kmemdup_nul(data + len - tlen, tlen, GFP_KERNEL);
+			tail = kmemdup(data + len - tlen, tlen,
+				       GFP_KERNEL_ACCOUNT);
 			if (!tail)
 				goto out;
 		}
-		len -= tlen;
 	}
-
-	n = numapol_maps_parse(data, len, &lines);
-	ret = n;
-	if (n < 0)
-		goto out;
-	ret = numapol_maps_apply(priv, lines, n);
-	while (n--)
-		numapol_policy_put(lines[n].pol);
-	kvfree(lines);
+	ret = numapol_maps_run(file, data, len - tlen);
 	if (!ret) {
-		mutex_lock(&numapol_pending_lock);
-		swap(priv->numapol_pending, tail);
-		mutex_unlock(&numapol_pending_lock);
+		w->pending = tail;
+		w->pending_len = tlen;
+		tail = NULL;
 		ret = count;
 	}
 out:
+	mutex_unlock(&w->lock);
 	kfree(tail);
 	kvfree(data);
-	kfree(pending);
-	kvfree(buf);
+	return ret;
+}
+
+/**
+ * numapol_maps_flush - close(2) of /proc/<pid>/numa_maps: apply a last line
+ * @file: the file
+ * @id: unused
+ *
+ * Input is never dropped silently: a last line written without its newline
+ * is applied now, and close(2) reports its error.
+ *
+ * Return: 0, or the error applying the pending line would have had.
+ */
+int numapol_maps_flush(struct file *file, fl_owner_t id)
+{
+	struct seq_file *m = file->private_data;
+	struct proc_maps_private *priv = m->private;
+	struct numapol_maps_writer *w = priv->numapol;
+	size_t len;
+	char *data;
+	int ret;
+
+	if (!w || !READ_ONCE(w->pending))
+		return 0;
+	ret = mutex_lock_killable(&w->lock);
+	if (ret)
+		return ret;
+	data = w->pending;
+	len = w->pending_len;
+	w->pending = NULL;
+	w->pending_len = 0;
+	ret = data ? numapol_maps_run(file, data, len) : 0;
+	mutex_unlock(&w->lock);
+	kfree(data);
 	return ret;
 }

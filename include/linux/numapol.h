@@ -93,6 +93,9 @@ int numapol_set_thread(struct task_struct *task, struct mm_struct *mm,
 int numapol_set_process(struct task_struct *task, struct mm_struct *mm,
 			struct numapol_policy *pol);
 struct task_struct *numapol_live_thread(struct task_struct *task);
+struct mm_struct *numapol_access_mm(struct task_struct *task, bool group);
+int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,
+			bool cap_sys_nice);
 int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 		      unsigned long start, unsigned long end,
 		      struct numapol_policy *pol, bool move);

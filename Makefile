@@ -40,6 +40,14 @@ series:
 bisect:
 	@scripts/bisect-build.sh
 
+# Build check: CONFIG_MODULES=y, KUNIT_ALL_TESTS=m, CONFIGFS_FS=m (~8 min).
+.PHONY: modules-check
+modules-check:
+	@mkdir -p out
+	@scripts/kbuild.sh modules >out/build-modules.log 2>&1 || { tail -30 out/build-modules.log; exit 1; }
+	@! grep -n "warning:" out/build-modules.log
+	@echo "modules-check: built (out/build-modules.log)"
+
 tree:
 	@scripts/tree.sh
 

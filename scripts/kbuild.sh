@@ -1,9 +1,11 @@
 #!/bin/bash
-# Build a numapol kernel: scripts/kbuild.sh debug|release|stock
+# Build a numapol kernel: scripts/kbuild.sh debug|release|stock|modules
 #
 #   debug    the test kernel (KASAN, lockdep, DEBUG_VM, kmemleak, KUnit)
 #   release  the demo/benchmark kernel, same features without the checkers
 #   stock    release config on the pristine source (benchmark baseline)
+#   modules  a build check: release + CONFIG_MODULES, KUNIT_ALL_TESTS=m,
+#            CONFIGFS_FS=m (bzImage and modules; never booted)
 #
 # Output: out/build-<flavour>/arch/x86/boot/bzImage and usr/include (uapi
 # headers for the selftests). Incremental, through ccache.
@@ -15,7 +17,8 @@ case "$flavour" in
 debug) frags="common debug" ; src=$out/linux ;;
 release) frags="common release" ; src=$out/linux ;;
 stock) frags="common release" ; src=$out/pristine ;;
-*) echo "usage: $0 debug|release|stock" >&2; exit 2 ;;
+modules) frags="common release modules" ; src=$out/linux ;;
+*) echo "usage: $0 debug|release|stock|modules" >&2; exit 2 ;;
 esac
 
 "$top/scripts/deps.sh"
@@ -42,26 +45,37 @@ for f in $frags; do files+=("$top/tests/config/$f.config"); done
 kmake tinyconfig >/dev/null
 (cd "$build" && "$src/scripts/kconfig/merge_config.sh" -m -O "$build" .config "${files[@]}" >/dev/null)
 kmake olddefconfig >/dev/null
-# Every option we asked for must have survived olddefconfig.
+# Every option we asked for must have survived olddefconfig (a later
+# fragment overrides an earlier one, as merge_config.sh does).
 bad=0
+declare -A want=()
+order=()
 for f in "${files[@]}"; do
 	while IFS= read -r l; do
 		case "$l" in CONFIG_*) ;; *) continue ;; esac
-		opt=${l%%=*} val=${l#*=}
-		# The pristine source has no numapol options to keep.
-		case "$flavour:$opt" in stock:CONFIG_NUMAPOL*) continue ;; esac
-		if [ "$val" = n ]; then
-			if grep -qx "$opt=y" "$build/.config"; then
-				echo "kbuild: $opt still set" >&2; bad=1
-			fi
-		elif ! grep -qx "$l" "$build/.config"; then
-			echo "kbuild: $l did not stick" >&2; bad=1
-		fi
+		opt=${l%%=*}
+		[ -n "${want[$opt]+x}" ] || order+=("$opt")
+		want[$opt]=${l#*=}
 	done < "$f"
+done
+for opt in "${order[@]}"; do
+	val=${want[$opt]} l="$opt=${want[$opt]}"
+	# The pristine source has no numapol options to keep.
+	case "$flavour:$opt" in stock:CONFIG_NUMAPOL*) continue ;; esac
+	if [ "$val" = n ]; then
+		if grep -qE "^$opt=(y|m)\$" "$build/.config"; then
+			echo "kbuild: $opt still set" >&2; bad=1
+		fi
+	elif ! grep -qx "$l" "$build/.config"; then
+		echo "kbuild: $l did not stick" >&2; bad=1
+	fi
 done
 [ "$bad" -eq 0 ] || exit 1
 
 echo "kbuild: building $flavour kernel in ${build#"$top"/}" >&2
 kmake bzImage
+if [ "$flavour" = modules ]; then
+	kmake modules
+fi
 kmake headers >/dev/null
 echo "$build/arch/x86/boot/bzImage"

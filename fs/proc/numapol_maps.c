@@ -125,10 +125,44 @@ static void numapol_shown_policy(struct task_struct *task,
 	numapol_task_policy_str(task, buf, size);
 }
 
+/* Check one line against the address space; called with the mmap_lock. */
+static int numapol_maps_resolve_line(struct task_struct *task,
+				     struct mm_struct *mm,
+				     struct numapol_maps_line *l,
+				     char *shown, char *wanted)
+{
+	struct vm_area_struct *vma;
+	unsigned long addr;
+
+	if (l->whole_vma) {
+		vma = vma_lookup(mm, l->start);
+		if (!vma || vma->vm_start != l->start)
+			return -EINVAL;
+		l->end = vma->vm_end;
+		if (!l->pol || l->move)
+			return 0;
+		numapol_shown_policy(task, vma, shown, NUMAPOL_STR_SIZE);
+		numapol_format(l->pol, wanted, NUMAPOL_STR_SIZE);
+		l->skip = !strcmp(shown, wanted);
+		return 0;
+	}
+	for (addr = l->start; addr < l->end; addr = vma->vm_end) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start > addr)
+			return -EFAULT;	/* as mbind(2) for a hole */
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
 /*
  * Check every line against the address space before anything is applied:
  * a VMA start names a VMA, a range has no hole. Lines that would not change
- * what numa_maps shows are marked to be skipped.
+ * what numa_maps shows are marked to be skipped. The mmap_lock is taken
+ * for each line, so that a long write does not hold the target's mmap(2)
+ * and munmap(2) off.
  */
 static int numapol_maps_resolve(struct task_struct *task, struct mm_struct *mm,
 				struct numapol_maps_line *lines, int n)
@@ -140,49 +174,16 @@ static int numapol_maps_resolve(struct task_struct *task, struct mm_struct *mm,
 	if (!shown)
 		return -ENOMEM;
 	wanted = shown + NUMAPOL_STR_SIZE;
-	if (mmap_read_lock_killable(mm)) {
-		kfree(shown);
-		return -EINTR;
-	}
 	for (i = 0; i < n && !ret; i++) {
-		struct numapol_maps_line *l = &lines[i];
-		struct vm_area_struct *vma;
-		unsigned long addr;
-
 		cond_resched();
-		if (fatal_signal_pending(current)) {
+		if (mmap_read_lock_killable(mm)) {
 			ret = -EINTR;
 			break;
 		}
-		if (l->whole_vma) {
-			vma = vma_lookup(mm, l->start);
-			if (!vma || vma->vm_start != l->start) {
-				ret = -EINVAL;
-				break;
-			}
-			l->end = vma->vm_end;
-			if (!l->pol || l->move)
-				continue;
-			numapol_shown_policy(task, vma, shown,
-					     NUMAPOL_STR_SIZE);
-			numapol_format(l->pol, wanted, NUMAPOL_STR_SIZE);
-			l->skip = !strcmp(shown, wanted);
-			continue;
-		}
-		for (addr = l->start; addr < l->end; addr = vma->vm_end) {
-			vma = find_vma(mm, addr);
-			if (!vma || vma->vm_start > addr) {
-				ret = -EFAULT;	/* as mbind(2) for a hole */
-				break;
-			}
-			cond_resched();
-			if (fatal_signal_pending(current)) {
-				ret = -EINTR;
-				break;
-			}
-		}
+		ret = numapol_maps_resolve_line(task, mm, &lines[i], shown,
+						wanted);
+		mmap_read_unlock(mm);
 	}
-	mmap_read_unlock(mm);
 	kfree(shown);
 	return ret;
 }

@@ -4,6 +4,7 @@
  * process, migration of its pages, and restoring a saved numa_maps. Checked
  * by reading numa_maps back and by page placement (move_pages(2) status).
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "../kselftest_harness.h"
@@ -514,6 +515,429 @@ TEST(migration_of_hugetlb)
 	munmap(p, len);
 	np_write_file(HUGETLB_NR(0), "0");
 	np_write_file(HUGETLB_NR(1), "0");
+}
+
+/* ---- defects found by review ---------------------------------------------- */
+
+/*
+ * Input is never dropped silently: a last line without its newline, still
+ * pending when the file is closed, is applied then, or close(2) fails with
+ * EINVAL.
+ */
+TEST_F(maps, unterminated_last_line_applied_at_close)
+{
+	char path[64], cmd[256], buf[512];
+	const char *line;
+	int fd, n, rc;
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", self->t.pid);
+	n = snprintf(cmd, sizeof(cmd), "%lx-%lx bind:1\n%lx-%lx bind:2",
+		     self->a, self->a + PG(16), self->a + PG(32),
+		     self->a + PG(48));
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(n, write(fd, cmd, n));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a, buf,
+					 sizeof(buf)), "bind:1"));
+	rc = close(fd);
+	if (rc) {
+		ASSERT_EQ(EINVAL, errno);
+		TH_LOG("close(2) failed with EINVAL: the last line was refused");
+		return;
+	}
+	line = maps_line(self->t.pid, self->a + PG(32), buf, sizeof(buf));
+	ASSERT_TRUE(has_policy(line, "bind:2"))
+		TH_LOG("close(2) returned 0, the last line is not in force: %s",
+		       *line ? line : "no VMA starts at its address");
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a + PG(16), buf,
+					 sizeof(buf)), "default"));
+}
+
+/* A NUL byte anywhere is EINVAL, a pending last line included. */
+TEST_F(maps, nul_in_pending_line_einval)
+{
+	char path[64], cmd[256], buf[512];
+	int fd, n, rc, werr, cerr;
+	ssize_t w, w2;
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", self->t.pid);
+	/* "...bi\0nd:2" as the unfinished last line. */
+	n = snprintf(cmd, sizeof(cmd), "%lx-%lx bind:1\n%lx-%lx bi#nd:2",
+		     self->a, self->a + PG(16), self->a + PG(32),
+		     self->a + PG(48));
+	*strchr(cmd, '#') = '\0';
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+	w = write(fd, cmd, n);
+	werr = errno;
+	rc = close(fd);
+	cerr = errno;
+	ASSERT_TRUE((w == -1 && werr == EINVAL) || (rc == -1 && cerr == EINVAL))
+		TH_LOG("write: %zd (%s), close: %d (%s)", w,
+		       w < 0 ? strerror(werr) : "-", rc,
+		       rc ? strerror(cerr) : "-");
+
+	/* A valid line with a NUL after it, completed by a later write. */
+	n = snprintf(cmd, sizeof(cmd), "%lx-%lx bind:1\n%lx-%lx bind:2#",
+		     self->a, self->a + PG(16), self->a + PG(32),
+		     self->a + PG(48));
+	*strchr(cmd, '#') = '\0';
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+	w = write(fd, cmd, n);
+	werr = errno;
+	w2 = write(fd, "\n", 1);
+	if (w2 < 0)
+		werr = errno;
+	rc = close(fd);
+	cerr = errno;
+	ASSERT_TRUE(((w == -1 || w2 == -1) && werr == EINVAL) ||
+		    (rc == -1 && cerr == EINVAL))
+		TH_LOG("write: %zd, write of the newline: %zd (%s), close: %d (%s)",
+		       w, w2, strerror(werr), rc, rc ? strerror(cerr) : "-");
+	ASSERT_FALSE(has_policy(maps_line(self->t.pid, self->a + PG(32), buf,
+					  sizeof(buf)), "bind:2"));
+}
+
+/*
+ * N1>1-2: the pages on node 1 are spread over nodes 1 and 2, so about half
+ * of them move to node 2 (a page that is to stay where it is counts as
+ * placed).
+ */
+TEST_F(maps, migration_spread_over_source_node)
+{
+	char cmd[128];
+	int on1, on2;
+
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:1"));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 1));
+	snprintf(cmd, sizeof(cmd), "%lx N1>1-2", self->a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	on1 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 1);
+	on2 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 2);
+	TH_LOG("node 1: %d pages, node 2: %d pages", on1, on2);
+	ASSERT_EQ(NPAGES, on1 + on2);
+	ASSERT_GE(on2, NPAGES * 3 / 8);
+	ASSERT_LE(on2, NPAGES * 5 / 8);
+	/* Over three nodes, one of them the source. */
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N1-2>0-2", self->a,
+		 self->a + PG(NPAGES));
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	on2 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 0);
+	TH_LOG("then node 0: %d pages", on2);
+	ASSERT_GE(on2, NPAGES / 4);
+}
+
+/* Another fixture: targets, cgroups and numapol.timeout_ms put back. */
+FIXTURE(mx) {
+	struct target t, t2;
+	struct mt_target mt;
+	pid_t child;
+	int timeout;
+	char cg[128];
+};
+
+FIXTURE_SETUP(mx)
+{
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes (tests/vm/run --nodes 4)");
+	self->timeout = np_timeout_get();
+}
+
+/* In the harness's process after a failed ASSERT: see np_kill_reap(). */
+FIXTURE_TEARDOWN_PARENT(mx)
+{
+	if (self->timeout > 0)
+		np_timeout_set(self->timeout);
+	np_kill_reap(&self->t.pid);
+	np_kill_reap(&self->t2.pid);
+	np_kill_reap(&self->mt.pid);
+	np_kill_reap(&self->child);
+	if (self->cg[0])
+		np_cgroup_remove(self->cg);
+}
+
+/*
+ * Write text to pid's numa_maps as uid (0: stay root), without
+ * CAP_SYS_NICE unless nice: 0 or the errno; -1 when that went wrong.
+ */
+static int write_maps_as(uid_t uid, bool nice, pid_t pid, const char *text)
+{
+	int status;
+	pid_t w = fork();
+
+	if (w < 0)
+		return -1;
+	if (!w) {
+		if (uid && become(uid))
+			_exit(255);
+		if (!nice && drop_cap(CAP_SYS_NICE))
+			_exit(255);
+		_exit(-write_maps(pid, text));
+	}
+	if (waitpid(w, &status, 0) != w || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * Migration obeys migrate_pages(2)'s rule: the destination must be in the
+ * target's cpuset unless the writer has CAP_SYS_NICE. A same-uid writer
+ * (or root without CAP_SYS_NICE) moving the pages of a target confined to
+ * node 0 to node 1: EPERM (or EINVAL), and no page moves.
+ */
+TEST_F(mx, migration_outside_target_cpuset)
+{
+	char cmd[128], range[128];
+	unsigned long a;
+	int ret;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root to create users");
+	ret = np_cpuset_make("numapol-mig", "0", self->cg, sizeof(self->cg));
+	if (ret == -1)
+		SKIP(return, "no cpuset controller");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, target_start_as(&self->t, 0, false, 1000));
+	ASSERT_EQ(0, np_cgroup_enter(self->cg, self->t.pid));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 0));
+	a = (unsigned long)self->t.region;
+	snprintf(cmd, sizeof(cmd), "%lx N0>1", a);
+	snprintf(range, sizeof(range), "%lx-%lx N0(8)>1-2", a, a + PG(NPAGES));
+
+	ret = write_maps_as(1000, false, self->t.pid, cmd);
+	ASSERT_TRUE(ret == EPERM || ret == EINVAL)
+		TH_LOG("uid 1000: \"%s\": %s", cmd, ret > 0 ? strerror(ret) :
+		       ret ? "failed" : "accepted");
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 0));
+	ret = write_maps_as(1000, false, self->t.pid, range);
+	ASSERT_TRUE(ret == EPERM || ret == EINVAL)
+		TH_LOG("uid 1000: \"%s\": %s", range, ret > 0 ? strerror(ret) :
+		       ret ? "failed" : "accepted");
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 0));
+
+	/* Root's own process, root without CAP_SYS_NICE: the same. */
+	ASSERT_EQ(0, target_start(&self->t2, 0));
+	ASSERT_EQ(0, np_cgroup_enter(self->cg, self->t2.pid));
+	ASSERT_EQ(0, target_do(&self->t2, 'T'));
+	snprintf(cmd, sizeof(cmd), "%lx N0>3", (unsigned long)self->t2.region);
+	ret = write_maps_as(0, false, self->t2.pid, cmd);
+	ASSERT_TRUE(ret == EPERM || ret == EINVAL)
+		TH_LOG("root without CAP_SYS_NICE: %s", ret > 0 ?
+		       strerror(ret) : ret ? "failed" : "accepted");
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t2.pid, self->t2.region,
+					   NPAGES, 0));
+
+	/* With CAP_SYS_NICE: allowed, as migrate_pages(2). */
+	ASSERT_EQ(0, write_maps(self->t.pid, range));
+	ASSERT_EQ(8, np_count_on_node(self->t.pid, self->t.region, NPAGES, 1) +
+		     np_count_on_node(self->t.pid, self->t.region, NPAGES, 2));
+	snprintf(cmd, sizeof(cmd), "%lx N0>1", a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	ASSERT_EQ(0, np_count_on_node(self->t.pid, self->t.region, NPAGES, 0));
+}
+
+/* MemAvailable, in kB; -1 when unreadable. */
+static long mem_available_kb(void)
+{
+	char buf[4096], *p;
+
+	if (np_read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strstr(buf, "MemAvailable:");
+	return p ? atol(p + 13) : -1;
+}
+
+/*
+ * The kernel memory a write uses is proportional to the lines it really
+ * holds: 4 MiB of one line and empty lines must not cost hundreds of MiB
+ * (one array slot per newline). The target is stopped, so the write waits
+ * (numapol.timeout_ms, 3 s here) with whatever it allocated, then fails
+ * with EAGAIN; MemAvailable is sampled all along.
+ */
+TEST_F_TIMEOUT(mx, newline_lines_cost_no_memory, 60)
+{
+	const size_t len = 4UL << 20;
+	long before, low, now;
+	char *buf, path[64];
+	int status, n;
+	pid_t w;
+
+	ASSERT_LT(0, self->timeout);
+	ASSERT_EQ(0, target_start(&self->t, 0));
+	buf = malloc(len);
+	ASSERT_NE(NULL, buf);
+	memset(buf, '\n', len);
+	n = snprintf(path, sizeof(path), "%lx bind:1",
+		     (unsigned long)self->t.region);
+	memcpy(buf, path, n);
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", self->t.pid);
+	ASSERT_EQ(0, np_timeout_set(3000));
+	ASSERT_LT(0, self->t.pid);
+	ASSERT_EQ(0, kill(self->t.pid, SIGSTOP));
+	before = mem_available_kb();
+	ASSERT_LT(0, before);
+	low = before;
+	w = fork();
+	ASSERT_LE(0, w);
+	if (!w) {
+		int fd = open(path, O_WRONLY);
+
+		if (fd < 0)
+			_exit(200);
+		_exit(write(fd, buf, len) == (ssize_t)len ? 0 : errno);
+	}
+	self->child = w;
+	while (waitpid(w, &status, WNOHANG) == 0) {
+		now = mem_available_kb();
+		if (now > 0 && now < low)
+			low = now;
+	}
+	self->child = 0;
+	kill(self->t.pid, SIGCONT);
+	TH_LOG("MemAvailable: %ld kB before, %ld kB at the lowest", before, low);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(EAGAIN, WEXITSTATUS(status));
+	ASSERT_LT(before - low, 64L << 10);
+	free(buf);
+}
+
+/*
+ * "START-END bind:1 move": the pages are migrated without using a target
+ * thread as the migration engine. The target sleeps in read(2); its system
+ * time while 128 MiB move under "bind:1 move" must stay well below what
+ * moving them costs (measured first with "N0>2", which the writer does).
+ */
+TEST_F_TIMEOUT(mx, move_does_not_use_target_thread, 120)
+{
+	const int n = (128 << 20) / NP_PAGE_SIZE;
+	struct rusage r0, r1, r2, r3;
+	long s0, s1, s2, s3, base_us, move_us, target_us, clk;
+	int ready[2], hold[2];
+	char cmd[128], c;
+	unsigned long a;
+	pid_t pid;
+	char *p;
+
+	p = np_map(n);
+	ASSERT_NE(NULL, p);
+	a = (unsigned long)p;
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(hold));
+	/* self is shared with the child: fork() into a local. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		unsigned long mask = 1;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(hold[1]);
+		if (np_mbind(p, PG(n), MPOL_BIND, &mask, sizeof(mask) * 8, 0))
+			_exit(1);
+		np_touch(p, n);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		_exit(read(hold[0], &c, 1) < 0);
+	}
+	self->child = pid;
+	close(hold[0]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(n, np_count_on_node(self->child, p, n, 0));
+	clk = sysconf(_SC_CLK_TCK);
+
+	/* What moving them costs, in the writer's context. */
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N0>2", a, a + PG(n));
+	ASSERT_EQ(0, getrusage(RUSAGE_THREAD, &r0));
+	s0 = np_thread_stime(self->child, self->child);
+	ASSERT_EQ(0, write_maps(self->child, cmd));
+	s1 = np_thread_stime(self->child, self->child);
+	ASSERT_EQ(0, getrusage(RUSAGE_THREAD, &r1));
+	ASSERT_EQ(n, np_count_on_node(self->child, p, n, 2));
+	base_us = (r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) * 1000000L +
+		  r1.ru_stime.tv_usec - r0.ru_stime.tv_usec;
+
+	snprintf(cmd, sizeof(cmd), "%lx-%lx bind:1 move", a, a + PG(n));
+	ASSERT_EQ(0, getrusage(RUSAGE_THREAD, &r2));
+	s2 = np_thread_stime(self->child, self->child);
+	ASSERT_EQ(0, write_maps(self->child, cmd));
+	s3 = np_thread_stime(self->child, self->child);
+	ASSERT_EQ(0, getrusage(RUSAGE_THREAD, &r3));
+	ASSERT_EQ(n, np_count_on_node(self->child, p, n, 1));
+	move_us = (r3.ru_stime.tv_sec - r2.ru_stime.tv_sec) * 1000000L +
+		  r3.ru_stime.tv_usec - r2.ru_stime.tv_usec;
+	target_us = (s3 - s2) * 1000000L / clk;
+	TH_LOG("N0>2: writer %ld ms, target %ld ms; bind:1 move: writer %ld ms, target %ld ms",
+	       base_us / 1000, (s1 - s0) * 1000L / clk, move_us / 1000,
+	       target_us / 1000);
+	ASSERT_LE(0, s0);
+	if (base_us < 50000)
+		SKIP(return, "migrating %d pages took only %ld ms: too fast to tell",
+		     n, base_us / 1000);
+	ASSERT_LT(target_us * 4, base_us);
+}
+
+/*
+ * A process whose main thread has exited: its numa_maps works through a
+ * live thread (policy lines and migrations).
+ */
+TEST_F(mx, main_thread_exited)
+{
+	struct mt_target *t = &self->mt;
+	char path[64], cmd[128];
+	unsigned long mask;
+	int fd, n, mode;
+
+	ASSERT_EQ(0, mt_start(t, 3));
+	ASSERT_EQ(0, mt_exit_main(t));
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", t->pid);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd) TH_LOG("open(%s, O_WRONLY): %s", path, strerror(errno));
+	n = snprintf(cmd, sizeof(cmd), "%lx bind:2\n", (unsigned long)t->region);
+	ASSERT_EQ(n, write(fd, cmd, n)) TH_LOG("write: %s", strerror(errno));
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, mt_policy(t, 1, 'A', &mode, &mask));
+	ASSERT_EQ(MPOL_BIND, mode);
+	ASSERT_EQ(1UL << 2, mask);
+	ASSERT_EQ(0, mt_do(t, 1, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(t->tid[1], t->region, NPAGES, 2));
+	snprintf(cmd, sizeof(cmd), "%lx N2>3", (unsigned long)t->region);
+	ASSERT_EQ(0, write_maps(t->pid, cmd));
+	ASSERT_EQ(NPAGES, np_count_on_node(t->tid[1], t->region, NPAGES, 3));
+}
+
+/*
+ * A VMA policy with static nodes outside the target's cpuset (nodes 1-2):
+ * accepted, as mbind(2) accepts it.
+ */
+TEST_F(mx, static_nodes_outside_cpuset)
+{
+	char cmd[128], buf[512];
+	unsigned long a;
+	int ret;
+
+	ret = np_cpuset_make("numapol-static", "1-2", self->cg,
+			     sizeof(self->cg));
+	if (ret == -1)
+		SKIP(return, "no cpuset controller");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, target_start(&self->t, 0));
+	ASSERT_EQ(0, np_cgroup_enter(self->cg, self->t.pid));
+	a = (unsigned long)self->t.region;
+	snprintf(cmd, sizeof(cmd), "%lx bind=static:0-3", a);
+	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
+	maps_line(self->t.pid, a, buf, sizeof(buf));
+	ASSERT_TRUE(has_policy(buf, "bind=static:0-3") ||
+		    has_policy(buf, "bind=static:1-2")) TH_LOG("%s", buf);
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region, NPAGES, 1) +
+			  np_count_on_node(self->t.pid, self->t.region, NPAGES, 2));
 }
 
 TEST(file_mode_0644)

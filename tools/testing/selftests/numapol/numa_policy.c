@@ -628,4 +628,313 @@ TEST(permissions_non_dumpable)
 	target_stop(&t);
 }
 
+/* ---- multi-threaded targets: rollbacks, waits, an exited main thread ---- */
+
+/*
+ * A multi-threaded target (target.h's mt_target) and writers in child
+ * processes; numapol.timeout_ms is put back, everything is killed and the
+ * cgroup removed whatever the outcome.
+ */
+FIXTURE(mtp) {
+	struct mt_target t;
+	struct target st;
+	pid_t writers[2];
+	int timeout;
+	char cg[128];
+};
+
+FIXTURE_SETUP(mtp)
+{
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes (tests/vm/run --nodes 4)");
+	self->timeout = np_timeout_get();
+	if (self->timeout <= 0)
+		SKIP(return, "no %s", NP_TIMEOUT_PARAM);
+}
+
+/* In the harness's process after a failed ASSERT: see np_kill_reap(). */
+FIXTURE_TEARDOWN_PARENT(mtp)
+{
+	unsigned int i;
+
+	if (self->timeout > 0)
+		np_timeout_set(self->timeout);
+	/* The targets first: a writer still waiting for them is let go. */
+	np_kill_reap(&self->t.pid);
+	np_kill_reap(&self->st.pid);
+	for (i = 0; i < ARRAY_SIZE(self->writers); i++)
+		np_kill_reap(&self->writers[i]);
+	if (self->cg[0])
+		np_cgroup_remove(self->cg);
+}
+
+/* A child that writes s to pid's (tid's) numa_policy; exits with its errno. */
+static pid_t start_writer(pid_t pid, pid_t tid, const char *s)
+{
+	pid_t w = fork();
+
+	if (!w) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		_exit(-set_policy(pid, tid, s));
+	}
+	return w;
+}
+
+/* The writer's result: 0 or -errno; -1000 when it did not exit normally. */
+static int writer_result(pid_t *w)
+{
+	int status;
+
+	if (waitpid(*w, &status, 0) != *w)
+		return -1000;
+	*w = 0;
+	return WIFEXITED(status) ? -WEXITSTATUS(status) : -1000;
+}
+
+/* Poll thread tid's numa_policy until it reads want (10 s at most). */
+static bool wait_policy(pid_t pid, pid_t tid, const char *want)
+{
+	char buf[256];
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		if (!strcmp(want, get_policy(pid, tid, buf, sizeof(buf))))
+			return true;
+		usleep(2000);
+	}
+	return false;
+}
+
+/* Does every thread of t, itself (get_mempolicy(2)), see mode and mask? */
+static int mt_threads_not(struct mt_target *t, int mode, unsigned long mask,
+			  struct __test_metadata *_metadata)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < t->n; i++) {
+		int m;
+		unsigned long k;
+
+		if (t->tid[i] == t->pid &&
+		    np_thread_state(t->pid, t->pid) == 'Z')
+			continue;	/* an exited main thread */
+		if (mt_policy(t, i, 'P', &m, &k)) {
+			TH_LOG("thread %d (%d) does not answer", i, t->tid[i]);
+			bad++;
+		} else if (m != mode || k != mask) {
+			TH_LOG("thread %d (%d) sees mode %d mask %#lx, want mode %d mask %#lx",
+			       i, t->tid[i], m, k, mode, mask);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/*
+ * The issue: "a write that returned 0 to one thread was undone by an
+ * earlier write's stale rollback". W1 changes thread T, then fails (here:
+ * its writer is killed while it waits for thread U, which is stopped);
+ * T, stopped meanwhile, cannot run the undo W1 queues for it. A later
+ * write W2 succeeds, and T runs W2's change and W1's stale undo together
+ * when it resumes (task_work runs last-queued first): T must keep W2's
+ * policy.
+ *
+ * Threads: 0 main, 1 T, 2 U, 3 X. X comes after T in the thread list, so
+ * when X shows W2's policy, W2 has queued its change on T as well.
+ */
+TEST_F_TIMEOUT(mtp, stale_rollback_killed_writer, 60)
+{
+	struct mt_target *t = &self->t;
+	char buf[256];
+
+	ASSERT_EQ(0, mt_start(t, 4));
+	ASSERT_EQ(0, set_policy(t->pid, 0, "prefer=3"));
+	ASSERT_EQ(0, np_ptrace_stop(t->tid[2]));
+	/* Seized now: attaching during W1 would wait for W1's lock. */
+	ASSERT_EQ(0, np_ptrace_seize(t->tid[1]));
+	/* W1 waits for U: long enough for this test to stop T meanwhile. */
+	ASSERT_EQ(0, np_timeout_set(20000));
+	self->writers[0] = start_writer(t->pid, 0, "bind:1");
+	ASSERT_LT(0, self->writers[0]);
+	ASSERT_TRUE(wait_policy(t->pid, t->tid[1], "bind:1"));
+	ASSERT_EQ(0, np_ptrace_interrupt(t->tid[1]));
+	/* W1 is still waiting for U. */
+	ASSERT_EQ(0, waitpid(self->writers[0], NULL, WNOHANG));
+	/* Kill it: it rolls back, and gives up on T after 300 ms. */
+	ASSERT_EQ(0, np_timeout_set(300));
+	ASSERT_EQ(0, kill(self->writers[0], SIGKILL));
+	ASSERT_EQ(-1000, writer_result(&self->writers[0]));
+	TH_LOG("T (stopped) reads \"%s\" after W1",
+	       get_policy(t->pid, t->tid[1], buf, sizeof(buf)));
+
+	ASSERT_EQ(0, np_ptrace_detach(t->tid[2]));
+	ASSERT_EQ(0, np_timeout_set(10000));
+	self->writers[1] = start_writer(t->pid, 0, "bind:2");
+	ASSERT_LT(0, self->writers[1]);
+	ASSERT_TRUE(wait_policy(t->pid, t->tid[3], "bind:2"));
+	ASSERT_EQ(0, np_ptrace_detach(t->tid[1]));
+	ASSERT_EQ(0, writer_result(&self->writers[1]));
+	/* W2 returned 0: every thread uses bind:2, T included. */
+	ASSERT_EQ(0, mt_threads_not(t, MPOL_BIND, 1UL << 2, _metadata));
+	ASSERT_STREQ("bind:2", get_policy(t->pid, t->tid[1], buf, sizeof(buf)));
+}
+
+/*
+ * The same with W1 failing by itself (EAGAIN), as in the issue. T is made
+ * to stop right after it has run W1's change, without racing W1: it sits
+ * in vfork(2) (where it runs no task_work and takes no signal) with a
+ * SIGUSR2 pending for its tracer, until W1's change is queued on it; let
+ * out, it runs the change first and then stops for the signal.
+ */
+TEST_F_TIMEOUT(mtp, stale_rollback_after_eagain, 60)
+{
+	struct mt_target *t = &self->t;
+	pid_t T;
+	char buf[256];
+	int status;
+
+	ASSERT_EQ(0, mt_start(t, 4));
+	T = t->tid[1];
+	ASSERT_EQ(0, set_policy(t->pid, 0, "prefer=3"));
+	ASSERT_EQ(0, np_ptrace_seize(T));
+	ASSERT_EQ(0, mt_vfork(t, 1));
+	ASSERT_EQ(0, syscall(__NR_tgkill, t->pid, T, SIGUSR2));
+	ASSERT_EQ(0, np_ptrace_stop(t->tid[2]));
+	/* W1 fails with EAGAIN after 5 s (U stopped). */
+	ASSERT_EQ(0, np_timeout_set(5000));
+	self->writers[0] = start_writer(t->pid, 0, "bind:1");
+	ASSERT_LT(0, self->writers[0]);
+	/* X has W1's policy: W1's change is queued on T too. */
+	ASSERT_TRUE(wait_policy(t->pid, t->tid[3], "bind:1"));
+	ASSERT_EQ(0, mt_release(t));
+	ASSERT_EQ(T, waitpid(T, &status, __WALL));
+	ASSERT_TRUE(WIFSTOPPED(status));
+	ASSERT_EQ(SIGUSR2, WSTOPSIG(status));
+	ASSERT_EQ(0, waitpid(self->writers[0], NULL, WNOHANG));
+	/* The set-up: W1's change reached T before W1 gave up. */
+	ASSERT_STREQ("bind:1", get_policy(t->pid, T, buf, sizeof(buf)));
+	/* W1's rollback gives up on T after 300 ms. */
+	ASSERT_EQ(0, np_timeout_set(300));
+	ASSERT_EQ(-EAGAIN, writer_result(&self->writers[0]));
+
+	ASSERT_EQ(0, np_ptrace_detach(t->tid[2]));
+	ASSERT_EQ(0, np_timeout_set(10000));
+	self->writers[1] = start_writer(t->pid, 0, "bind:2");
+	ASSERT_LT(0, self->writers[1]);
+	ASSERT_TRUE(wait_policy(t->pid, t->tid[3], "bind:2"));
+	/* Resume T without the signal; it leaves vfork(2). */
+	ASSERT_EQ(0, np_ptrace_detach(T));
+	ASSERT_EQ(0, mt_wait_k(t, 1));
+	ASSERT_EQ(0, writer_result(&self->writers[1]));
+	ASSERT_EQ(0, mt_threads_not(t, MPOL_BIND, 1UL << 2, _metadata));
+	ASSERT_STREQ("bind:2", get_policy(t->pid, T, buf, sizeof(buf)));
+}
+
+/*
+ * Two writers to one process: the second waits for the lock while the
+ * first waits (in vain, on a stopped thread) for its whole timeout. The
+ * second then gets its own full timeout for its target: it must not fail
+ * with EAGAIN because its deadline ran out while it queued for the lock.
+ * (This assumes writes to one process are serialized, as mm/numapol.c
+ * says they are.)
+ *
+ * Threads: 0 main, 1 S (stopped), 2 R (in vfork(2), unable to run a
+ * change until let out), 3 X (shows when W1 holds the lock). R is let out
+ * 200 ms after W1 has failed: well within W2's 1 s, but much later than
+ * the single jiffy a deadline that has already passed leaves.
+ */
+TEST_F_TIMEOUT(mtp, second_writer_gets_its_own_timeout, 60)
+{
+	struct mt_target *t = &self->t;
+	unsigned long mask;
+	char buf[256];
+	int mode;
+
+	ASSERT_EQ(0, mt_start(t, 4));
+	ASSERT_EQ(0, mt_vfork(t, 2));
+	ASSERT_EQ(0, np_ptrace_stop(t->tid[1]));
+	ASSERT_EQ(0, np_timeout_set(3000));
+	self->writers[0] = start_writer(t->pid, 0, "bind:1");
+	ASSERT_LT(0, self->writers[0]);
+	/* X has W1's policy: W1 holds the process's lock. */
+	ASSERT_TRUE(wait_policy(t->pid, t->tid[3], "bind:1"));
+	ASSERT_EQ(0, np_timeout_set(1000));
+	self->writers[1] = start_writer(t->pid, t->tid[2], "bind:2");
+	ASSERT_LT(0, self->writers[1]);
+	ASSERT_EQ(-EAGAIN, writer_result(&self->writers[0]));
+	usleep(200000);
+	ASSERT_EQ(0, mt_release(t));
+	ASSERT_EQ(0, mt_wait_k(t, 2));
+	ASSERT_EQ(0, writer_result(&self->writers[1]));
+	ASSERT_STREQ("bind:2", get_policy(t->pid, t->tid[2], buf, sizeof(buf)));
+	ASSERT_EQ(0, mt_policy(t, 2, 'P', &mode, &mask));
+	ASSERT_EQ(MPOL_BIND, mode);
+	ASSERT_EQ(1UL << 2, mask);
+}
+
+/*
+ * A process whose main thread has exited is still a process: its <pid>
+ * file works through the live threads.
+ */
+TEST_F(mtp, main_thread_exited)
+{
+	struct mt_target *t = &self->t;
+	char path[64], buf[256];
+	int fd;
+
+	ASSERT_EQ(0, mt_start(t, 3));
+	ASSERT_EQ(0, mt_exit_main(t));
+	policy_path(path, sizeof(path), t->pid, 0);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd) TH_LOG("open(%s, O_WRONLY): %s", path, strerror(errno));
+	ASSERT_EQ(8, write(fd, "bind:1-2", 8)) TH_LOG("write: %s", strerror(errno));
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, mt_threads_not(t, MPOL_BIND, 0x6, _metadata));
+	/* The file shows the first live thread's. */
+	ASSERT_STREQ("bind:1-2", get_policy(t->pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, set_policy(t->pid, 0, "prefer=3"));
+	ASSERT_EQ(0, mt_threads_not(t, MPOL_PREFERRED, 0x8, _metadata));
+	ASSERT_EQ(0, mt_do(t, 1, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(t->tid[1], t->region, NPAGES, 3));
+}
+
+/*
+ * bind=static:0-3 in a cpuset of nodes 1-2: accepted, as set_mempolicy(2)
+ * accepts it (static nodes are meant to outlive cpuset changes); the
+ * target uses nodes 1-2 of it.
+ */
+TEST_F(mtp, static_nodes_outside_cpuset)
+{
+	struct target *t = &self->st;
+	char buf[256];
+	const char *got;
+	unsigned long mask;
+	int mode, ret;
+
+	ret = np_cpuset_make("numapol-static", "1-2", self->cg, sizeof(self->cg));
+	if (ret == -1)
+		SKIP(return, "no cpuset controller");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, target_start(t, 1));
+	ASSERT_EQ(0, np_cgroup_enter(self->cg, t->pid));
+	ASSERT_EQ(0, set_policy(t->pid, 0, "bind=static:0-3"));
+	got = get_policy(t->pid, 0, buf, sizeof(buf));
+	/* mpol_to_str() prints the nodes in use; the nodes written too. */
+	ASSERT_TRUE(!strcmp(got, "bind=static:0-3") ||
+		    !strcmp(got, "bind=static:1-2")) TH_LOG("reads \"%s\"", got);
+	ASSERT_EQ(0, target_policy(t, &mode, &mask));
+	ASSERT_EQ(MPOL_BIND | MPOL_F_STATIC_NODES, mode);
+	/* get_mempolicy(2) gives static nodes back as they were written. */
+	ASSERT_EQ(0xfUL, mask);
+	ASSERT_EQ(0, target_do(t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(t->pid, t->region, NPAGES, 1) +
+			  np_count_on_node(t->pid, t->region, NPAGES, 2));
+	/* The same through a <tid> file. */
+	ASSERT_EQ(0, set_policy(t->pid, t->pid, "default"));
+	ASSERT_EQ(0, set_policy(t->pid, t->pid, "interleave=static:0-3"));
+	ASSERT_EQ(0, target_policy(t, &mode, &mask));
+	ASSERT_EQ(MPOL_INTERLEAVE | MPOL_F_STATIC_NODES, mode);
+	ASSERT_EQ(0xfUL, mask);
+}
+
 TEST_HARNESS_MAIN

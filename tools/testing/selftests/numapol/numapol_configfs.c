@@ -828,6 +828,96 @@ TEST_F(cfs, self_binding)
 	ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
+/* ---- defects found by review ---------------------------------------------- */
+
+/* Does each live thread of t see (get_mempolicy(2)) mode and mask? */
+static int mt_threads_not(struct mt_target *t, int mode, unsigned long mask,
+			  struct __test_metadata *_metadata)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < t->n; i++) {
+		int m;
+		unsigned long k;
+
+		if (t->tid[i] == t->pid &&
+		    np_thread_state(t->pid, t->pid) == 'Z')
+			continue;	/* an exited main thread */
+		if (mt_policy(t, i, 'P', &m, &k) || m != mode || k != mask) {
+			TH_LOG("thread %d (%d) sees mode %d mask %#lx, want mode %d mask %#lx",
+			       i, t->tid[i], m, k, mode, mask);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/*
+ * A process whose main thread has exited (its other threads alive) is
+ * still a process: it can be bound, and follows its group.
+ */
+TEST_F(cfs, main_thread_exited)
+{
+	struct mt_target mt;
+	unsigned long mask, start, end;
+	int mode;
+
+	ASSERT_EQ(0, mt_start(&mt, 3));
+	ASSERT_EQ(0, mt_exit_main(&mt));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:2"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", mt.pid)));
+	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", mt.pid)));
+	ASSERT_EQ(0, mt_threads_not(&mt, MPOL_PREFERRED, 1UL << 2, _metadata));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:3"));
+	ASSERT_EQ(0, mt_threads_not(&mt, MPOL_BIND, 1UL << 3, _metadata));
+	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", mt.pid)));
+	/* A range of it too. */
+	start = (unsigned long)mt.region;
+	end = start + NPAGES * NP_PAGE_SIZE;
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/ranges/r")));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/r/pid"), "%lu", mt.pid));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/r/start"), "%lx", start));
+	ASSERT_EQ(0, write_num(cfsp("fast/ranges/r/end"), "%lx", end));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/r/enable"), "1"));
+	ASSERT_EQ(0, mt_policy(&mt, 1, 'A', &mode, &mask));
+	ASSERT_EQ(MPOL_BIND, mode);
+	ASSERT_EQ(1UL << 3, mask);
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/r")));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", mt.pid)));
+	ASSERT_EQ(0, mt_threads_not(&mt, MPOL_DEFAULT, 0, _metadata));
+	mt_stop(&mt);
+}
+
+/*
+ * A group policy with static nodes outside a member's cpuset (nodes 1-2):
+ * accepted, as set_mempolicy(2) accepts it.
+ */
+TEST_F(cfs, static_nodes_outside_cpuset)
+{
+	struct target t;
+	char cg[128];
+	unsigned long mask;
+	int mode, ret;
+
+	ret = np_cpuset_make("numapol-cfs-static", "1-2", cg, sizeof(cg));
+	if (ret == -1)
+		SKIP(return, "no cpuset controller");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, target_start(&t, 0));
+	ASSERT_EQ(0, np_cgroup_enter(cg, t.pid));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind=static:0-3"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", t.pid)));
+	ASSERT_EQ(0, target_policy(&t, &mode, &mask));
+	ASSERT_EQ(MPOL_BIND | MPOL_F_STATIC_NODES, mode);
+	ASSERT_EQ(0xfUL, mask);
+	ASSERT_EQ(0, target_do(&t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(t.pid, t.region, NPAGES, 1) +
+			  np_count_on_node(t.pid, t.region, NPAGES, 2));
+	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", t.pid)));
+	target_stop(&t);
+	rmdir(cg);
+}
+
 /* ---- races ---------------------------------------------------------------- */
 
 static double now(void)

@@ -138,23 +138,27 @@ static inline int target_start_as(struct target *t, int nthreads,
 				  bool spawn, uid_t uid)
 {
 	int cmd[2], resp[2];
+	pid_t pid;
 	char c;
 
 	memset(t, 0, sizeof(*t));
 	t->region = np_map(NPAGES);
 	if (!t->region || pipe(cmd) || pipe(resp))
 		return -1;
-	t->pid = fork();
-	if (t->pid < 0)
+	pid = fork();	/* t may be shared with the child: not t->pid */
+	if (pid < 0)
 		return -1;
-	if (!t->pid) {
+	if (!pid) {
 		close(cmd[1]);
 		close(resp[0]);
 		if (uid && become(uid))
 			_exit(3);
 		prctl(PR_SET_DUMPABLE, 1);
+		/* Not left behind by a test that fails half-way. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		target_main(cmd[0], resp[1], t->region, nthreads, spawn);
 	}
+	t->pid = pid;
 	close(cmd[0]);
 	close(resp[1]);
 	t->cmd = cmd[1];
@@ -396,6 +400,392 @@ static inline int open_errno_as(uid_t uid, const char *path, int flags)
 	    WEXITSTATUS(status) == 255)
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+/* ---- numapol.timeout_ms ------------------------------------------------- */
+
+#define NP_TIMEOUT_PARAM	"/sys/module/numapol/parameters/timeout_ms"
+
+/* The current numapol.timeout_ms, or -1. */
+static inline int np_timeout_get(void)
+{
+	char buf[32];
+
+	if (np_read_file(NP_TIMEOUT_PARAM, buf, sizeof(buf)) <= 0)
+		return -1;
+	return atoi(buf);
+}
+
+/* Set numapol.timeout_ms: 0 or -errno. */
+static inline int np_timeout_set(int ms)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", ms);
+	return np_write_file(NP_TIMEOUT_PARAM, buf);
+}
+
+/* ---- a cgroup v2 cpuset --------------------------------------------------- */
+
+/*
+ * Make cgroup /sys/fs/cgroup/<name> with cpuset.mems = mems (path in
+ * path[size]): 0, -1 when there is no cpuset controller, or -errno.
+ */
+static inline int np_cpuset_make(const char *name, const char *mems,
+				 char *path, size_t size)
+{
+	char file[256];
+	int ret;
+
+	if (np_write_file("/sys/fs/cgroup/cgroup.subtree_control", "+cpuset"))
+		return -1;
+	snprintf(path, size, "/sys/fs/cgroup/%s", name);
+	rmdir(path);
+	if (mkdir(path, 0755))
+		return -errno;
+	snprintf(file, sizeof(file), "%s/cpuset.mems", path);
+	ret = np_write_file(file, mems);
+	if (ret)
+		rmdir(path);
+	return ret;
+}
+
+/* Move process pid into the cgroup at path: 0 or -errno. */
+static inline int np_cgroup_enter(const char *path, pid_t pid)
+{
+	char file[256], buf[32];
+
+	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
+	snprintf(buf, sizeof(buf), "%d", pid);
+	return np_write_file(file, buf);
+}
+
+/* ---- a multi-threaded target, each thread driven over its own pipes ------ */
+
+#define MT_MAX		8
+
+/*
+ * Thread 0 is the main thread, threads 1..n-1 were created in this order
+ * (so they come in this order in the thread list). Each thread serves its
+ * own command pipe:
+ *	'P' report its task policy (get_mempolicy(2)): int mode, ulong mask
+ *	'A' report the policy of the region's first page (MPOL_F_ADDR), same
+ *	'T' touch every page of the region, reply 'k'
+ *	'V' vfork(2): the child replies 'c' and waits for a byte on the
+ *	    release pipe before it exits; the thread then replies 'k'. While
+ *	    in vfork(2) the thread sleeps uninterruptibly: it runs no
+ *	    task_work and takes no signal.
+ *	'E' reply 'k', then pthread_exit(3) (the main thread too)
+ * SIGUSR2 has an empty handler (a signal a tracer can stop a thread with).
+ * The process is killed when the test that made it exits.
+ */
+struct mt_target {
+	pid_t pid;
+	int n;
+	pid_t tid[MT_MAX];
+	int cmd[MT_MAX], resp[MT_MAX];	/* the test's ends */
+	int release;			/* write end: let a vfork child go */
+	char *region;			/* npages pages, mapped before the fork */
+	int npages;
+};
+
+struct mt_thread_arg {
+	int cmd, resp, release, npages;
+	char *region;
+};
+
+static inline void mt_empty_handler(int sig)
+{
+	(void)sig;
+}
+
+static inline void *mt_thread(void *p)
+{
+	struct mt_thread_arg *a = p;
+	pid_t tid = syscall(__NR_gettid);
+	char c;
+
+	if (write(a->resp, &tid, sizeof(tid)) != sizeof(tid))
+		_exit(2);
+	while (read(a->cmd, &c, 1) == 1) {
+		int mode = -1;
+		unsigned long mask = 0;
+		char r = 'k';
+
+		switch (c) {
+		case 'P':
+		case 'A':
+			if (np_get_mempolicy(&mode, &mask, sizeof(mask) * 8,
+					     c == 'A' ? a->region : NULL,
+					     c == 'A' ? MPOL_F_ADDR : 0))
+				mode = -errno;
+			if (write(a->resp, &mode, sizeof(mode)) != sizeof(mode) ||
+			    write(a->resp, &mask, sizeof(mask)) != sizeof(mask))
+				_exit(2);
+			continue;
+		case 'T':
+			np_touch(a->region, a->npages);
+			break;
+		case 'V': {
+			pid_t child = vfork();
+
+			if (child == 0) {
+				char x;
+
+				if (write(a->resp, "c", 1) != 1 ||
+				    read(a->release, &x, 1) != 1)
+					_exit(1);
+				_exit(0);
+			}
+			if (child > 0)
+				waitpid(child, NULL, 0);
+			else
+				r = 'e';
+			break;
+		}
+		case 'E':
+			if (write(a->resp, "k", 1) != 1)
+				_exit(2);
+			pthread_exit(NULL);
+		}
+		if (write(a->resp, &r, 1) != 1)
+			_exit(2);
+	}
+	_exit(0);
+}
+
+/* Start a target of n threads (n <= MT_MAX), as uid unless 0: 0 or -1. */
+static inline int mt_start_as(struct mt_target *t, int n, int npages,
+			      uid_t uid)
+{
+	int cmd[MT_MAX][2], resp[MT_MAX][2], rel[2], i;
+	pid_t pid;
+
+	memset(t, 0, sizeof(*t));
+	if (n < 1 || n > MT_MAX)
+		return -1;
+	t->n = n;
+	t->npages = npages;
+	t->region = np_map(npages);
+	if (!t->region || pipe(rel))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (pipe(cmd[i]) || pipe(resp[i]))
+			return -1;
+	pid = fork();	/* t may be shared with the child: not t->pid */
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		static struct mt_thread_arg args[MT_MAX];
+		pthread_t th;
+
+		if (uid && become(uid))
+			_exit(3);
+		prctl(PR_SET_DUMPABLE, 1);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		signal(SIGUSR2, mt_empty_handler);
+		for (i = 0; i < n; i++) {
+			close(cmd[i][1]);
+			close(resp[i][0]);
+			args[i] = (struct mt_thread_arg){
+				.cmd = cmd[i][0], .resp = resp[i][1],
+				.release = rel[0], .region = t->region,
+				.npages = npages,
+			};
+		}
+		close(rel[1]);
+		/* Created one after the other: thread list order. */
+		for (i = 1; i < n; i++)
+			if (pthread_create(&th, NULL, mt_thread, &args[i]))
+				_exit(2);
+		mt_thread(&args[0]);
+		_exit(0);
+	}
+	t->pid = pid;
+	close(rel[0]);
+	t->release = rel[1];
+	for (i = 0; i < n; i++) {
+		close(cmd[i][0]);
+		close(resp[i][1]);
+		t->cmd[i] = cmd[i][1];
+		t->resp[i] = resp[i][0];
+		if (read(t->resp[i], &t->tid[i], sizeof(pid_t)) != sizeof(pid_t))
+			return -1;
+	}
+	return 0;
+}
+
+static inline int mt_start(struct mt_target *t, int n)
+{
+	return mt_start_as(t, n, NPAGES, 0);
+}
+
+/* Send thread i a command that replies 'k': 0 or -1. */
+static inline int mt_do(struct mt_target *t, int i, char c)
+{
+	char r;
+
+	if (write(t->cmd[i], &c, 1) != 1)
+		return -1;
+	return read(t->resp[i], &r, 1) == 1 && r == 'k' ? 0 : -1;
+}
+
+/* Thread i's task policy ('P') or the region's ('A'), as it sees it. */
+static inline int mt_policy(struct mt_target *t, int i, char what, int *mode,
+			    unsigned long *mask)
+{
+	if (write(t->cmd[i], &what, 1) != 1)
+		return -1;
+	if (read(t->resp[i], mode, sizeof(*mode)) != sizeof(*mode) ||
+	    read(t->resp[i], mask, sizeof(*mask)) != sizeof(*mask))
+		return -1;
+	return 0;
+}
+
+/* Put thread i into vfork(2); returns once it is there: 0 or -1. */
+static inline int mt_vfork(struct mt_target *t, int i)
+{
+	char c = 'V', r;
+
+	if (write(t->cmd[i], &c, 1) != 1)
+		return -1;
+	return read(t->resp[i], &r, 1) == 1 && r == 'c' ? 0 : -1;
+}
+
+/* Let thread i out of vfork(2) (without waiting for it): 0 or -1. */
+static inline int mt_release(struct mt_target *t)
+{
+	return write(t->release, "r", 1) == 1 ? 0 : -1;
+}
+
+/* Wait for thread i's 'k' after mt_release(): 0 or -1. */
+static inline int mt_wait_k(struct mt_target *t, int i)
+{
+	char r;
+
+	return read(t->resp[i], &r, 1) == 1 && r == 'k' ? 0 : -1;
+}
+
+/* The state letter of thread tid of pid (R, S, D, T, t, Z...); 0 on error. */
+static inline char np_thread_state(pid_t pid, pid_t tid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	if (np_read_file(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* Have the main thread pthread_exit(3), and wait until it is a zombie. */
+static inline int mt_exit_main(struct mt_target *t)
+{
+	int i;
+
+	if (mt_do(t, 0, 'E'))
+		return -1;
+	for (i = 0; i < 1000; i++) {
+		if (np_thread_state(t->pid, t->pid) == 'Z')
+			return 0;
+		usleep(5000);
+	}
+	return -1;
+}
+
+/* System time of thread tid of pid, in clock ticks; -1 on error. */
+static inline long np_thread_stime(pid_t pid, pid_t tid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long utime, stime;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	if (np_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strrchr(buf, ')');
+	/* Fields 3 to 13 are skipped, 14 is utime, 15 stime. */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &utime, &stime) != 2)
+		return -1;
+	return stime;
+}
+
+static inline void mt_stop(struct mt_target *t)
+{
+	int i;
+
+	if (t->pid <= 0)
+		return;
+	kill(t->pid, SIGKILL);
+	waitpid(t->pid, NULL, __WALL);
+	for (i = 0; i < t->n; i++) {
+		close(t->cmd[i]);
+		close(t->resp[i]);
+	}
+	close(t->release);
+	t->pid = 0;
+}
+
+/* ptrace(2) without glibc's variadic wrapper: stop or resume one thread. */
+#define NP_PTRACE_SEIZE		0x4206
+#define NP_PTRACE_INTERRUPT	0x4207
+#define NP_PTRACE_DETACH	17
+
+/*
+ * Trace thread tid without stopping it (PTRACE_SEIZE): 0 or -1. Attaching
+ * takes the target's cred_guard_mutex, which a numapol writer may hold
+ * while it waits: seize before such a write, interrupt during it.
+ */
+static inline int np_ptrace_seize(pid_t tid)
+{
+	return syscall(__NR_ptrace, NP_PTRACE_SEIZE, tid, 0, 0) ? -1 : 0;
+}
+
+/* Stop a seized thread (PTRACE_INTERRUPT), and wait until it is: 0 or -1. */
+static inline int np_ptrace_interrupt(pid_t tid)
+{
+	int status;
+
+	if (syscall(__NR_ptrace, NP_PTRACE_INTERRUPT, tid, 0, 0))
+		return -1;
+	return waitpid(tid, &status, __WALL) == tid && WIFSTOPPED(status) ?
+		0 : -1;
+}
+
+/* Stop thread tid alone (PTRACE_SEIZE + PTRACE_INTERRUPT): 0 or -1. */
+static inline int np_ptrace_stop(pid_t tid)
+{
+	return np_ptrace_seize(tid) || np_ptrace_interrupt(tid) ? -1 : 0;
+}
+
+/* Let it go (no signal): 0 or -1. */
+static inline int np_ptrace_detach(pid_t tid)
+{
+	return syscall(__NR_ptrace, NP_PTRACE_DETACH, tid, 0, 0) ? -1 : 0;
+}
+
+/*
+ * For FIXTURE_TEARDOWN_PARENT(), which may run in the harness's process
+ * (this harness runs no FIXTURE_TEARDOWN() after a failed ASSERT): kill
+ * process *pid, reap it when it is ours, forget it. No descriptor is
+ * touched.
+ */
+static inline void np_kill_reap(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, __WALL);
+		*pid = 0;
+	}
+}
+
+/* Remove a cgroup whose processes are being killed (a few seconds at most). */
+static inline void np_cgroup_remove(const char *path)
+{
+	int i;
+
+	for (i = 0; i < 300 && rmdir(path) && errno == EBUSY; i++)
+		usleep(10000);
 }
 
 #endif /* NUMAPOL_TARGET_H */

@@ -27,8 +27,10 @@
  * changed get their previous policy back, again from their own context.
  * The writer never waits uninterruptibly: every wait is killable, and all
  * but one end at the deadline. The exception is a work that has already
- * started: it is the thread's own set_mempolicy(2) or mbind(2) (without
- * migration), short, and waited for killably.
+ * started, waited for killably: it is the thread's own set_mempolicy(2),
+ * or its mbind(2) without migration, which first makes sure the mmap_lock
+ * is free (trying until the deadline, so that do_mbind() does not wait for
+ * it uninterruptibly) and otherwise fails with -EAGAIN, changing nothing.
  *
  * A rollback restores a thread's old policy only while the thread still
  * runs the one this write installed (the work keeps a reference on it, so
@@ -409,11 +411,15 @@ int numapol_task_policy_str(struct task_struct *task, char *buf, size_t size)
  * from QUEUED to CANCELLED (and the work, if task_work_run() already holds
  * it, then does nothing). A writer killed while the work runs moves it from
  * RUNNING to ABANDONED, and the work takes back a task policy it just
- * installed, since nobody will roll it back.
+ * installed, since nobody will roll it back. A range request first makes
+ * sure the target's mmap_lock is free (until @deadline), then moves from
+ * RUNNING to COMMITTED and calls do_mbind(); a writer killed before that
+ * stops it from changing anything.
  */
 enum numapol_req_state {
 	NUMAPOL_QUEUED,
 	NUMAPOL_RUNNING,
+	NUMAPOL_COMMITTED,		/* a range request is in do_mbind() */
 	NUMAPOL_DONE,
 	NUMAPOL_CANCELLED,
 	NUMAPOL_ABANDONED,
@@ -425,7 +431,8 @@ struct numapol_req {
 	atomic_t state;			/* enum numapol_req_state */
 	struct completion done;
 	struct list_head node;		/* the writer's list */
-	struct numapol_req *next;	/* undos being re-queued */
+	struct numapol_req *prior;	/* undos to run first (see _queue) */
+	struct numapol_req *next;	/* on a @prior list */
 	struct task_struct *task;
 	struct mm_struct *mm;		/* the mm the change is meant for */
 	struct numapol_policy *pol;	/* NULL: a range policy removed */
@@ -433,10 +440,12 @@ struct numapol_req {
 	struct mempolicy *new;		/* and the one this request installed */
 	bool range;			/* a VMA policy, not the task's */
 	unsigned long start, end;	/* the range */
+	unsigned long deadline;		/* the range's lock wait ends here */
 	nodemask_t move_to;		/* the range policy's nodes, as set */
 	int ret;
 	bool applied;
 	bool undo;			/* run again to put @old back */
+	bool inherited;			/* undo a policy a new thread inherited */
 };
 
 static void numapol_req_put(struct numapol_req *req)
@@ -520,6 +529,19 @@ static int numapol_set_current(struct numapol_req *req)
 	return 0;
 }
 
+/*
+ * Is @mm's mmap_lock free right now? (There is no mmap_write_trylock():
+ * the probe takes and drops the rwsem itself, changing nothing, so it
+ * needs none of mmap_write_unlock()'s VMA-lock bookkeeping.)
+ */
+static bool numapol_mmap_lock_free(struct mm_struct *mm)
+{
+	if (!down_write_trylock(&mm->mmap_lock))
+		return false;
+	up_write(&mm->mmap_lock);
+	return true;
+}
+
 /* mbind(2) of the request's range of current's mm, without migration. */
 static int numapol_mbind_current(struct numapol_req *req)
 {
@@ -540,6 +562,23 @@ static int numapol_mbind_current(struct numapol_req *req)
 		if (flags & MPOL_F_NUMA_BALANCING)
 			flags |= MPOL_F_MOF | MPOL_F_MORON;
 	}
+	/*
+	 * do_mbind() waits for the mmap_lock uninterruptibly. Make sure it is
+	 * free first, waiting (killably, a tick at a time) no longer than the
+	 * writer does: a long holder makes the write fail with -EAGAIN,
+	 * having changed nothing, instead of hanging it.
+	 */
+	while (!numapol_mmap_lock_free(current->mm)) {
+		if (atomic_read(&req->state) != NUMAPOL_RUNNING)
+			return -EINTR;	/* the writer was killed */
+		if (time_after(jiffies, req->deadline))
+			return -EAGAIN;
+		if (schedule_timeout_killable(1) && fatal_signal_pending(current))
+			return -EINTR;
+	}
+	if (atomic_cmpxchg(&req->state, NUMAPOL_RUNNING,
+			   NUMAPOL_COMMITTED) != NUMAPOL_RUNNING)
+		return -EINTR;
 	ret = do_mbind(req->start, req->end - req->start, mode, flags,
 		       &nodes, 0);
 	if (ret || !pol)
@@ -565,8 +604,31 @@ static int numapol_mbind_current(struct numapol_req *req)
  */
 static void numapol_undo_current(struct numapol_req *req)
 {
-	struct mempolicy *cur;
+	struct mempolicy *cur, *old;
 
+	if (req->inherited) {
+		/*
+		 * A thread created during the write by an updated thread runs a
+		 * copy of the new policy: give it a copy of the old one.
+		 */
+		if (!mpol_equal(current->mempolicy, req->new))
+			return;
+		old = mpol_dup(req->old);
+		if (IS_ERR(old))
+			return;
+		task_lock(current);
+		cur = current->mempolicy;
+		current->mempolicy = old;
+		mpol_rebind_task(current, &current->mems_allowed);
+		if (old && (old->mode == MPOL_INTERLEAVE ||
+			    old->mode == MPOL_WEIGHTED_INTERLEAVE)) {
+			current->il_prev = MAX_NUMNODES - 1;
+			current->il_weight = 0;
+		}
+		task_unlock(current);
+		mpol_put(cur);
+		return;
+	}
 	task_lock(current);
 	cur = current->mempolicy;
 	if (cur != req->new) {
@@ -586,10 +648,25 @@ static void numapol_undo_current(struct numapol_req *req)
 	req->applied = false;
 }
 
+static void numapol_twork(struct callback_head *head);
+
+/* Run the undos of earlier writes that numapol_req_queue() put first. */
+static void numapol_run_prior(struct numapol_req *req)
+{
+	struct numapol_req *u;
+
+	while ((u = req->prior)) {
+		req->prior = u->next;
+		numapol_twork(&u->twork);
+	}
+}
+
 static void numapol_twork(struct callback_head *head)
 {
 	struct numapol_req *req = container_of(head, struct numapol_req, twork);
+	int st;
 
+	numapol_run_prior(req);
 	/* Cancelled by a writer that gave up: do nothing. */
 	if (atomic_cmpxchg(&req->state, NUMAPOL_QUEUED,
 			   NUMAPOL_RUNNING) != NUMAPOL_QUEUED) {
@@ -613,8 +690,12 @@ static void numapol_twork(struct callback_head *head)
 		req->ret = numapol_set_current(req);
 		req->applied = !req->ret;
 	}
-	if (atomic_cmpxchg(&req->state, NUMAPOL_RUNNING,
-			   NUMAPOL_DONE) != NUMAPOL_RUNNING) {
+	st = atomic_read(&req->state);
+	do {
+		if (st == NUMAPOL_ABANDONED)
+			break;
+	} while (!atomic_try_cmpxchg(&req->state, &st, NUMAPOL_DONE));
+	if (st == NUMAPOL_ABANDONED) {
 		/* The writer was killed meanwhile; nobody will roll back. */
 		if (req->applied && !req->range && !req->undo)
 			numapol_undo_current(req);
@@ -647,11 +728,13 @@ static int numapol_req_add(struct numapol_req *req)
  * task_work runs the last queued first. An undo of an earlier write that
  * could not run in time (its thread was stopped) must still run before
  * this request, or it would take back what this request installs: such
- * undos are taken off the thread's list and queued again after @req.
+ * undos are taken off the thread's list and attached to @req, whose work
+ * runs them first, in the thread's context (or, if @req is cancelled
+ * before it runs, numapol_req_settle() queues them again).
  */
 static void numapol_req_queue(struct numapol_req *req)
 {
-	struct numapol_req *undos = NULL, *u;
+	struct numapol_req *u, **tail = &req->prior;
 	struct callback_head *head;
 
 	refcount_inc(&req->ref);
@@ -663,27 +746,26 @@ static void numapol_req_queue(struct numapol_req *req)
 		return;
 	}
 	if (!req->undo) {
+		/* Newest first, as task_work would have run them. */
 		while ((head = task_work_cancel_match(req->task,
 						      numapol_undo_match,
 						      NULL))) {
 			u = container_of(head, struct numapol_req, twork);
-			u->next = undos;
-			undos = u;
+			u->next = NULL;
+			*tail = u;
+			tail = &u->next;
 		}
 	}
 	if (numapol_req_add(req)) {
-		/* The thread is past exit_task_work(). */
+		/* The thread is past exit_task_work(): nothing to undo there. */
+		while ((u = req->prior)) {
+			req->prior = u->next;
+			numapol_req_put(u);
+		}
 		atomic_set(&req->state, NUMAPOL_CANCELLED);
 		req->ret = -ESRCH;
 		complete_all(&req->done);
 		numapol_req_put(req);
-	}
-	/* Oldest last, so that they run oldest... first of all. */
-	while (undos) {
-		u = undos;
-		undos = u->next;
-		if (numapol_req_add(u))
-			numapol_req_put(u);	/* exiting: nothing to undo */
 	}
 }
 
@@ -701,26 +783,100 @@ static int numapol_req_wait(struct numapol_req *req, unsigned long deadline)
 }
 
 /*
- * After a failed wait: make sure @req's work will not start later. A work
- * that has started is short (a set_mempolicy(2) or an mbind(2) without
- * migration, in the target's context) and is waited for, killably.
+ * Make sure @req's work will not start later: cancel it if it has not
+ * started, else wait (killably) for it to finish. A work that has started
+ * is short: a set_mempolicy(2), or an mbind(2) without migration that
+ * gives up at the deadline if the target's mmap_lock is not free.
  *
  * Return: true when the work ran to completion (its result is in @req).
  */
 static bool numapol_req_settle(struct numapol_req *req)
 {
+	struct numapol_req *u;
+	int st;
+
 	if (atomic_cmpxchg(&req->state, NUMAPOL_QUEUED,
 			   NUMAPOL_CANCELLED) == NUMAPOL_QUEUED) {
 		/* Else task_work_run() holds it; the work will see CANCELLED. */
-		if (task_work_cancel(req->task, &req->twork))
+		if (task_work_cancel(req->task, &req->twork)) {
+			/* Ours again: the undos it carried go back to the list. */
+			while ((u = req->prior)) {
+				req->prior = u->next;
+				if (numapol_req_add(u))
+					numapol_req_put(u);
+			}
 			numapol_req_put(req);	/* the work's reference */
+		}
 		return false;
 	}
 	if (!wait_for_completion_killable(&req->done))
 		return true;
 	/* Killed: the work, if still running, cleans up after itself. */
-	return atomic_cmpxchg(&req->state, NUMAPOL_RUNNING,
-			      NUMAPOL_ABANDONED) != NUMAPOL_RUNNING;
+	st = atomic_read(&req->state);
+	do {
+		if (st != NUMAPOL_RUNNING && st != NUMAPOL_COMMITTED)
+			return true;
+	} while (!atomic_try_cmpxchg(&req->state, &st, NUMAPOL_ABANDONED));
+	return false;
+}
+
+/*
+ * Threads created during the write by threads that had taken the new
+ * policy inherited it, and have no request of their own: queue an undo for
+ * each that still runs a policy equal to @ref, giving it @ref_old.
+ */
+static void numapol_rollback_inherited(struct task_struct *task,
+				       struct mm_struct *mm,
+				       struct xarray *seen, u64 since,
+				       struct mempolicy *ref,
+				       struct mempolicy *ref_old,
+				       struct list_head *reqs)
+{
+	struct task_struct **threads, *t;
+	int i, n = 0, max;
+	bool same;
+
+	max = READ_ONCE(task->signal->nr_threads) + 8;
+	threads = kvmalloc_array(max, sizeof(*threads), GFP_KERNEL);
+	if (!threads)
+		return;
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		struct numapol_req *req;
+
+		if (n == max)
+			break;
+		if (t->flags & (PF_EXITING | PF_KTHREAD | PF_USER_WORKER |
+				PF_IO_WORKER) || t->start_time < since)
+			continue;
+		req = xa_load(seen, t->pid);
+		if (req && req->task == t)
+			continue;
+		task_lock(t);
+		same = mpol_equal(t->mempolicy, ref);
+		task_unlock(t);
+		if (same)
+			threads[n++] = get_task_struct(t);
+	}
+	rcu_read_unlock();
+
+	for (i = 0; i < n; i++) {
+		struct numapol_req *req = numapol_req_alloc(threads[i], mm,
+							    NULL);
+
+		put_task_struct(threads[i]);
+		if (!req)
+			continue;
+		req->undo = true;
+		req->inherited = true;
+		mpol_get(ref);
+		req->new = ref;
+		mpol_get(ref_old);
+		req->old = ref_old;
+		list_add_tail(&req->node, reqs);
+		numapol_req_queue(req);
+	}
+	kvfree(threads);
 }
 
 /*
@@ -729,21 +885,38 @@ static bool numapol_req_settle(struct numapol_req *req)
  * the change is queued again to undo it, so this needs no memory and cannot
  * fail. A thread that does not run it in that time still runs it before it
  * next returns to user space (and before any later write's change to it).
+ * For a process (@group), threads created meanwhile that inherited the new
+ * policy are given the old one too.
  */
-static void numapol_rollback(struct list_head *reqs)
+static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
+			     bool group, struct xarray *seen, u64 since,
+			     struct list_head *reqs)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
+	struct mempolicy *ref = NULL, *ref_old = NULL;
+	unsigned long deadline;
 	struct numapol_req *req;
+	bool have_ref = false;
 
 	list_for_each_entry(req, reqs, node) {
-		if (atomic_read(&req->state) != NUMAPOL_DONE &&
-		    !numapol_req_settle(req))
+		if (!numapol_req_settle(req) || !req->applied)
 			continue;
-		if (!req->applied)
-			continue;
+		if (!have_ref) {
+			have_ref = true;
+			ref = req->new;
+			mpol_get(ref);
+			ref_old = req->old;
+			mpol_get(ref_old);
+		}
 		req->undo = true;
 		numapol_req_queue(req);
 	}
+	if (have_ref && group && !fatal_signal_pending(current))
+		numapol_rollback_inherited(task, mm, seen, since, ref, ref_old,
+					   reqs);
+	mpol_put(ref);
+	mpol_put(ref_old);
+
+	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
 	list_for_each_entry(req, reqs, node) {
 		if (req->undo && numapol_req_wait(req, deadline) == -EINTR)
 			break;
@@ -782,7 +955,7 @@ static int numapol_queue_round(struct task_struct *task, bool group,
 
 	max = READ_ONCE(task->signal->nr_threads) + 8;
 again:
-	threads = kmalloc_array(max, sizeof(*threads), GFP_KERNEL);
+	threads = kvmalloc_array(max, sizeof(*threads), GFP_KERNEL);
 	if (!threads)
 		return -ENOMEM;
 	n = 0;
@@ -813,7 +986,7 @@ again:
 	if (n > max) {
 		for (i = 0; i < max; i++)
 			put_task_struct(threads[i]);
-		kfree(threads);
+		kvfree(threads);
 		max = n + 8;
 		goto again;
 	}
@@ -832,14 +1005,14 @@ again:
 		if (!req) {
 			while (i < n)
 				put_task_struct(threads[i++]);
-			kfree(threads);
+			kvfree(threads);
 			return -ENOMEM;
 		}
 		list_add_tail(&req->node, reqs);
 		numapol_req_queue(req);
 		put_task_struct(threads[i]);
 	}
-	kfree(threads);
+	kvfree(threads);
 	return n;
 }
 
@@ -876,6 +1049,7 @@ static int numapol_set(struct task_struct *task, struct mm_struct *mm,
 	struct mempolicy *ref = NULL;
 	unsigned long deadline;
 	struct xarray seen;
+	u64 since;
 	LIST_HEAD(reqs);
 	bool applied = false;
 	int ret, n;
@@ -890,6 +1064,7 @@ static int numapol_set(struct task_struct *task, struct mm_struct *mm,
 		return ret;
 	/* The time allowed starts now, not behind another writer. */
 	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
+	since = ktime_get_ns();	/* as task_struct::start_time */
 
 	xa_init(&seen);
 	do {
@@ -917,7 +1092,7 @@ static int numapol_set(struct task_struct *task, struct mm_struct *mm,
 	if (!ret && !applied)
 		ret = -ESRCH;	/* every thread was exiting */
 	if (ret)
-		numapol_rollback(&reqs);
+		numapol_rollback(task, mm, group, &seen, since, &reqs);
 
 	mutex_unlock(&task->signal->numapol_mutex);
 	list_for_each_entry_safe(req, tmp, &reqs, node) {
@@ -1040,21 +1215,26 @@ struct mm_struct *numapol_access_mm(struct task_struct *task, bool group)
  * @to: the destination nodes
  * @cap_sys_nice: the writer (for a file: its opener) has CAP_SYS_NICE
  *
- * The rules of migrate_pages(2): the destinations must be memory nodes in
- * the target's cpuset, unless the writer has CAP_SYS_NICE, and the LSM
- * must agree.
+ * The rules of migrate_pages(2), in its order: the destinations must be
+ * memory nodes, in the target's cpuset unless the writer has CAP_SYS_NICE,
+ * and some of them in the writer's own cpuset (pages are only allocated
+ * there); and the LSM must agree.
  *
- * Return: 0, -EPERM (outside the target's cpuset), -EINVAL (not memory
- * nodes), or the LSM's error.
+ * Return: 0, -EINVAL (not memory nodes, or none the writer may allocate
+ * on), -EPERM (outside the target's cpuset), or the LSM's error.
  */
 int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,
 			bool cap_sys_nice)
 {
-	nodemask_t allowed = cpuset_mems_allowed(task);
+	nodemask_t allowed;
 
+	if (!nodes_subset(*to, node_states[N_MEMORY]))
+		return -EINVAL;
+	allowed = cpuset_mems_allowed(task);
 	if (!nodes_subset(*to, allowed) && !cap_sys_nice)
 		return -EPERM;
-	if (!nodes_subset(*to, node_states[N_MEMORY]))
+	nodes_and(allowed, *to, cpuset_current_mems_allowed);
+	if (nodes_empty(allowed))
 		return -EINVAL;
 	return security_task_movememory(task);
 }
@@ -1105,7 +1285,11 @@ int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 	if (ret)
 		return ret;
 	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
-	t = numapol_live_thread(task);
+	/* A process changing its own range does it itself, at once. */
+	if (same_thread_group(current, task) && current->mm == mm)
+		t = get_task_struct(current);
+	else
+		t = numapol_live_thread(task);
 	req = numapol_req_alloc(t, mm, pol);
 	put_task_struct(t);
 	if (!req) {
@@ -1115,6 +1299,7 @@ int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 	req->range = true;
 	req->start = start;
 	req->end = end;
+	req->deadline = deadline;
 
 	numapol_req_queue(req);
 	ret = numapol_req_wait(req, deadline);
@@ -1125,7 +1310,7 @@ int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 	if (!ret && move && pol && !nodes_empty(req->move_to)) {
 		nodes_andnot(from, node_states[N_MEMORY], req->move_to);
 		moved = numapol_migrate_range(mm, start, end, &from,
-					      &req->move_to, ULONG_MAX);
+					      &req->move_to, ULONG_MAX, false);
 		if (moved < 0)
 			ret = moved;
 	}
@@ -1324,6 +1509,7 @@ struct numapol_isolate {
 	unsigned long scanned;		/* entries looked at */
 	unsigned long next;		/* where the next batch starts */
 	struct list_head *lists;	/* by target node */
+	bool move_all;			/* also pages mapped elsewhere */
 };
 
 static bool numapol_isolate_full(struct numapol_isolate *iso)
@@ -1349,7 +1535,7 @@ static void numapol_isolate_folio(struct numapol_isolate *iso,
 		return;
 	iso->node = next_node_in(node, *iso->to);
 	if (__add_folio_for_migration(folio, node, &iso->lists[node],
-				      false) == 1)
+				      iso->move_all) == 1)
 		iso->isolated += nr;
 }
 
@@ -1475,22 +1661,28 @@ static void numapol_isolate_batch(struct mm_struct *mm, unsigned long end,
  * @from: the nodes whose pages move
  * @to: the nodes they move to, spread round robin
  * @max_pages: at most this many base pages move (ULONG_MAX: no limit)
+ * @move_all: also move pages mapped by other processes (as
+ *	migrate_pages(2) does for a caller with CAP_SYS_NICE)
  *
  * Runs in the caller's context, in batches of NUMAPOL_MIGRATE_BATCH pages:
  * the mmap_lock is held (for reading) only while a batch is isolated, and
  * the batch is migrated without it, so the target is never stopped for
- * long. Pages mapped by other processes are left alone, as move_pages(2)
- * does without MPOL_MF_MOVE_ALL. Policies are not changed. As for
+ * long. Pages mapped by other processes are left alone unless @move_all,
+ * as move_pages(2) does without MPOL_MF_MOVE_ALL. Policies are not
+ * changed. It stops when the target has exited meanwhile, or is being
+ * reaped by the OOM killer. As for
  * migrate_pages(2), pages are only placed on nodes of the caller's cpuset
  * (the caller checks the target's, numapol_may_migrate()). Pages are
  * counted in base pages: a 2 MiB folio is 512.
  *
  * Return: the number of base pages migrated, -EINTR when the caller got a
- * fatal signal (pages moved so far stay moved), or -ENOMEM.
+ * fatal signal (pages moved so far stay moved), -ESRCH when the target
+ * has gone, or -ENOMEM.
  */
 long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 			   unsigned long end, const nodemask_t *from,
-			   const nodemask_t *to, unsigned long max_pages)
+			   const nodemask_t *to, unsigned long max_pages,
+			   bool move_all)
 {
 	struct numapol_isolate iso = {
 		.from = from,
@@ -1501,6 +1693,7 @@ long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 	long ret = 0;
 	int n;
 
+	iso.move_all = move_all;
 	nodes_and(dest, *to, cpuset_current_mems_allowed);
 	if (nodes_empty(*from) || nodes_empty(dest))
 		return 0;
@@ -1516,6 +1709,12 @@ long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 	while (iso.next < end && moved < max_pages) {
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
+			break;
+		}
+		/* Only our reference left, or an OOM victim: stop. */
+		if (atomic_read(&mm->mm_users) <= 1 ||
+		    test_bit(MMF_OOM_SKIP, &mm->flags)) {
+			ret = -ESRCH;
 			break;
 		}
 		if (mmap_read_lock_killable(mm)) {

@@ -110,6 +110,12 @@ struct numapol_cfs_binding {
 	struct mm_struct *mm;		/* set while enabled */
 };
 
+/*
+ * A killable guard(mutex): a group lock may be held while its policy is
+ * re-applied to many targets, so whoever waits for it must stay killable.
+ */
+DEFINE_GUARD_COND(mutex, _kill, mutex_lock_killable(_T) == 0)
+
 static DEFINE_SPINLOCK(numapol_cfs_tasks_lock);
 static LIST_HEAD(numapol_cfs_tasks);
 static struct numapol_policy *numapol_cfs_default;
@@ -280,7 +286,9 @@ static ssize_t numapol_cfs_policy_show(struct config_item *item, char *page)
 	struct numapol_cfs_group *grp = to_numapol_cfs_group(item);
 	int len;
 
-	guard(mutex)(&grp->lock);
+	CLASS(mutex_kill, guard)(&grp->lock);
+	if (!__guard_ptr(mutex_kill)(&guard))
+		return -EINTR;
 	len = numapol_format(grp->pol, page, PAGE_SIZE - 1);
 	page[len++] = '\n';
 	return len;
@@ -306,7 +314,10 @@ static ssize_t numapol_cfs_policy_store(struct config_item *item,
 	if (IS_ERR(pol))
 		return PTR_ERR(pol);
 
-	mutex_lock(&grp->lock);
+	if (mutex_lock_killable(&grp->lock)) {
+		numapol_policy_put(pol);
+		return -EINTR;
+	}
 	list_for_each_entry(b, &grp->bindings, node) {
 		if (!numapol_cfs_active(b))
 			continue;
@@ -350,7 +361,9 @@ static ssize_t numapol_cfs_move_show(struct config_item *item, char *page)
 {
 	struct numapol_cfs_group *grp = to_numapol_cfs_group(item);
 
-	guard(mutex)(&grp->lock);
+	CLASS(mutex_kill, guard)(&grp->lock);
+	if (!__guard_ptr(mutex_kill)(&guard))
+		return -EINTR;
 	return sysfs_emit(page, "%d\n", grp->move);
 }
 
@@ -362,7 +375,9 @@ static ssize_t numapol_cfs_move_store(struct config_item *item,
 
 	if (numapol_cfs_parse_bool(page, &move))
 		return -EINVAL;
-	guard(mutex)(&grp->lock);
+	CLASS(mutex_kill, guard)(&grp->lock);
+	if (!__guard_ptr(mutex_kill)(&guard))
+		return -EINTR;
 	grp->move = move;
 	return count;
 }
@@ -382,7 +397,9 @@ static ssize_t numapol_cfs_state_show(struct config_item *item, char *page)
 {
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 
-	guard(mutex)(&b->grp->lock);
+	CLASS(mutex_kill, guard)(&b->grp->lock);
+	if (!__guard_ptr(mutex_kill)(&guard))
+		return -EINTR;
 	if (b->pid && numapol_cfs_exited(b))
 		return sysfs_emit(page, "exited\n");
 	if (b->err)
@@ -396,7 +413,9 @@ static ssize_t numapol_cfs_pid_show(struct config_item *item, char *page)
 {
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 
-	guard(mutex)(&b->grp->lock);
+	CLASS(mutex_kill, guard)(&b->grp->lock);
+	if (!__guard_ptr(mutex_kill)(&guard))
+		return -EINTR;
 	return sysfs_emit(page, "%d\n", b->pid ? pid_vnr(b->pid) : 0);
 }
 
@@ -418,8 +437,9 @@ static ssize_t numapol_cfs_pid_store(struct config_item *item,
 	ret = PTR_ERR_OR_ZERO(mm);
 	if (!ret)
 		mmdrop(mm);
+	if (!ret)
+		ret = mutex_lock_killable(&b->grp->lock);
 	if (!ret) {
-		mutex_lock(&b->grp->lock);
 		if (b->enabled) {
 			ret = -EBUSY;
 		} else {
@@ -437,7 +457,9 @@ static ssize_t numapol_cfs_pid_store(struct config_item *item,
 static ssize_t numapol_cfs_addr_show(struct numapol_cfs_binding *b,
 				     unsigned long *addr, char *page)
 {
-	guard(mutex)(&b->grp->lock);
+	CLASS(mutex_kill, guard)(&b->grp->lock);
+	if (!__guard_ptr(mutex_kill)(&guard))
+		return -EINTR;
 	return sysfs_emit(page, "0x%lx\n", *addr);
 }
 
@@ -450,7 +472,9 @@ static ssize_t numapol_cfs_addr_store(struct numapol_cfs_binding *b,
 	/* Hex, "0x" optional. */
 	if (kstrtoul(page, 16, &val) || (val & ~PAGE_MASK))
 		return -EINVAL;
-	guard(mutex)(&b->grp->lock);
+	CLASS(mutex_kill, guard)(&b->grp->lock);
+	if (!__guard_ptr(mutex_kill)(&guard))
+		return -EINTR;
 	if (b->enabled)
 		return -EBUSY;
 	*addr = val;
@@ -492,7 +516,9 @@ static ssize_t numapol_cfs_enable_show(struct config_item *item, char *page)
 {
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 
-	guard(mutex)(&b->grp->lock);
+	CLASS(mutex_kill, guard)(&b->grp->lock);
+	if (!__guard_ptr(mutex_kill)(&guard))
+		return -EINTR;
 	return sysfs_emit(page, "%d\n", b->enabled);
 }
 
@@ -542,7 +568,9 @@ static ssize_t numapol_cfs_enable_store(struct config_item *item,
 
 	if (numapol_cfs_parse_bool(page, &enable))
 		return -EINVAL;
-	guard(mutex)(&b->grp->lock);
+	CLASS(mutex_kill, guard)(&b->grp->lock);
+	if (!__guard_ptr(mutex_kill)(&guard))
+		return -EINTR;
 	if (enable == b->enabled)
 		return count;
 	if (enable) {
@@ -666,13 +694,15 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 	if (ret)
 		goto out_free;
 
-	mutex_lock(&grp->lock);
-	ret = numapol_set_process(task, mm, grp->pol);
+	ret = mutex_lock_killable(&grp->lock);
 	if (!ret) {
-		numapol_cfs_set_pol(b, grp->pol);
-		list_add_tail(&b->node, &grp->bindings);
+		ret = numapol_set_process(task, mm, grp->pol);
+		if (!ret) {
+			numapol_cfs_set_pol(b, grp->pol);
+			list_add_tail(&b->node, &grp->bindings);
+		}
+		mutex_unlock(&grp->lock);
 	}
-	mutex_unlock(&grp->lock);
 	if (ret) {
 		spin_lock(&numapol_cfs_tasks_lock);
 		list_del(&b->all);
@@ -743,9 +773,11 @@ static struct config_item *numapol_cfs_range_make(struct config_group *group,
 	b->grp = grp;
 	b->kind = NUMAPOL_CFS_RANGE;
 	INIT_LIST_HEAD(&b->all);
+	if (mutex_lock_killable(&grp->lock)) {
+		kfree(b);
+		return ERR_PTR(-EINTR);
+	}
 	config_item_init_type_name(&b->item, name, &numapol_cfs_range_type);
-
-	mutex_lock(&grp->lock);
 	list_add_tail(&b->node, &grp->bindings);
 	mutex_unlock(&grp->lock);
 	return &b->item;

@@ -192,11 +192,9 @@ static int numapol_maps_resolve(struct task_struct *task, struct mm_struct *mm,
  * The destinations of every migration line, by migrate_pages(2)'s rules
  * (numapol_may_migrate()), before anything is applied.
  */
-static int numapol_maps_check_migrations(struct file *file,
-					 struct task_struct *task,
+static int numapol_maps_check_migrations(struct task_struct *task, bool cap,
 					 struct numapol_maps_line *lines, int n)
 {
-	bool cap = file_ns_capable(file, &init_user_ns, CAP_SYS_NICE);
 	int i, ret;
 
 	for (i = 0; i < n; i++) {
@@ -215,6 +213,7 @@ static int numapol_maps_apply(struct file *file,
 	struct seq_file *m = file->private_data;
 	struct proc_maps_private *priv = m->private;
 	struct mm_struct *mm = priv->numapol->mm;
+	bool cap = file_ns_capable(file, &init_user_ns, CAP_SYS_NICE);
 	struct task_struct *task, *live;
 	int i, ret;
 
@@ -235,7 +234,7 @@ static int numapol_maps_apply(struct file *file,
 		ret = 0;
 	task_unlock(live);
 	if (!ret)
-		ret = numapol_maps_check_migrations(file, live, lines, n);
+		ret = numapol_maps_check_migrations(live, cap, lines, n);
 	if (!ret)
 		ret = numapol_maps_resolve(live, mm, lines, n);
 	for (i = 0; i < n && !ret; i++) {
@@ -255,7 +254,7 @@ static int numapol_maps_apply(struct file *file,
 			continue;
 		}
 		moved = numapol_migrate_range(mm, l->start, l->end, &l->from,
-					      &l->to, l->max_pages);
+					      &l->to, l->max_pages, cap);
 		if (moved < 0)
 			ret = moved;
 	}
@@ -421,7 +420,8 @@ out:
  * @id: unused
  *
  * Input is never dropped silently: a last line written without its newline
- * is applied now, and close(2) reports its error.
+ * is applied at the last close of the file (not when a dup(2) of it, or a
+ * child's inherited copy, is closed), and close(2) reports its error.
  *
  * Return: 0, or the error applying the pending line would have had.
  */
@@ -434,7 +434,8 @@ int numapol_maps_flush(struct file *file, fl_owner_t id)
 	char *data;
 	int ret;
 
-	if (!w || !READ_ONCE(w->pending))
+	/* Only the last close: not a dup(2) or a child's inherited copy. */
+	if (!w || !READ_ONCE(w->pending) || file_count(file) > 1)
 		return 0;
 	ret = mutex_lock_killable(&w->lock);
 	if (ret)

@@ -101,6 +101,7 @@ int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 		      struct numapol_policy *pol, bool move);
 long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 			   unsigned long end, const nodemask_t *from,
-			   const nodemask_t *to, unsigned long max_pages);
+			   const nodemask_t *to, unsigned long max_pages,
+			   bool move_all);
 
 #endif /* _LINUX_NUMAPOL_H */

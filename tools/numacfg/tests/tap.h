@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A tiny TAP 13 producer: one "ok N - name" / "not ok N - name" per test
- * function; failed checks print "# file:line: ..." diagnostics.
+ * function; failed checks print "# file:line: ..." diagnostics. A test that
+ * sets t->skip is "ok N - name # SKIP reason", unless a check failed first.
  */
 #ifndef NUMACFG_TAP_H
 #define NUMACFG_TAP_H
@@ -65,11 +66,18 @@ static inline int tap_run(const struct tap_test *tests, int n)
 
 		fflush(stdout);
 		tests[i].fn(&t);
-		if (t.skip)
+		/*
+		 * A skip cannot excuse a check that failed before it: that
+		 * test is "not ok", and its skip reason only a diagnostic.
+		 */
+		if (t.failed_checks && t.skip)
+			printf("# %d checks failed, then skipped: %s\n",
+			       t.failed_checks, t.skip);
+		if (t.failed_checks)
+			printf("not ok %d - %s\n", i + 1, tests[i].name);
+		else if (t.skip)
 			printf("ok %d - %s # SKIP %s\n", i + 1, tests[i].name,
 			       t.skip);
-		else if (t.failed_checks)
-			printf("not ok %d - %s\n", i + 1, tests[i].name);
 		else
 			printf("ok %d - %s\n", i + 1, tests[i].name);
 		if (t.failed_checks)

@@ -50,11 +50,46 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A process whose comm is $1 (the shell renames itself, then idles).
+# A process whose comm is $1: the shell renames itself, then blocks in a
+# read of a FIFO that never gets data. It never forks (a `sleep` loop
+# would share its pages with a child, and shared pages are not migrated)
+# and never touches new memory, so its pages stay where a test put them.
+mkfifo "$T/idle"
+exec 9<>"$T/idle"
 spawn() {
-	sh -c "echo $1 > /proc/\$\$/comm; while :; do sleep 1; done" &
+	sh -c "echo $1 > /proc/\$\$/comm; read x < $T/idle" &
 	pids="$pids $!"
 	last=$!
+}
+
+# placement PID MAPPING: the N<node>=<pages> fields of the first numa_maps
+# line of PID that mentions MAPPING (" stack", " heap"), e.g. "N1=3".
+placement() {
+	grep " $2" "/proc/$1/numa_maps" | head -1 | tr ' ' '\n' | grep '^N[0-9]*=' |
+		tr '\n' ' ' | sed 's/ $//'
+}
+# pages_of PID MAPPING: how many pages of the mapping are resident.
+pages_of() {
+	placement "$1" "$2" | tr ' ' '\n' | sed 's/^N[0-9]*=//' |
+		awk '{ n += $1 } END { print n + 0 }'
+}
+# within SECONDS COMMAND...: COMMAND succeeds within SECONDS (polled every
+# 0.2 s): watch reacts to events, a fixed sleep is too short on a busy host.
+within() {
+	deadline=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+}
+
+# placed PID MAPPING WANT: the mapping's pages are exactly where WANT says
+# ("N1=3", or "N0=10 N2=2"); prints what numa_maps shows either way.
+placed() {
+	got=$(placement "$1" "$2")
+	echo "$2 of $1: '$got', want '$3'"
+	[ -n "$3" ] && [ "$got" = "$3" ]
 }
 
 echo "TAP version 13"
@@ -81,12 +116,24 @@ check "get shows normalized policy" \
 	sh -c "[ \"\$($NC get $A)\" = 'interleave:0-3' ]"
 check "get --threads lists the thread" sh -c "$NC get $A --threads | grep -q 'interleave:0-3'"
 check "set back to default" "$NC" set "$A" default
+# Where the pages go, not only the exit status: A's stack pages (a few, all
+# its own) are moved to node 3, then to node 1 (one of the two is a real
+# move wherever they started), then migrated.
+S=$(pages_of "$A" stack)
+echo "# the stack of $A: $S pages ($(placement "$A" stack))"
+check "set --mapping stack --move to node 3" "$NC" set "$A" --mapping stack bind:3 --move
+check "set --move put every stack page on node 3" placed "$A" stack "N3=$S"
 check "set --mapping stack --move" "$NC" set "$A" --mapping stack bind:1 --move
+check "set --move put every stack page on node 1" placed "$A" stack "N1=$S"
 check "numa_maps shows the stack policy" \
 	sh -c "grep ' stack' /proc/$A/numa_maps | grep -q ' bind:1 '"
 check "migrate --from 1 --to 2" "$NC" migrate "$A" --from 1 --to 2
+check "migrate moved every stack page to node 2" placed "$A" stack "N2=$S"
 check "migrate with --pages and --mapping" \
 	"$NC" migrate "$A" --from 2 --to 0 --mapping stack --pages 10
+want="N0=$S"
+[ "$S" -le 10 ] || want="N0=10 N2=$((S - 10))"
+check "migrate --pages 10 moved at most 10 stack pages to node 0" placed "$A" stack "$want"
 check "bad policy is refused" sh -c "! $NC set $A bind:9 2>$T/err && grep -q '^numacfg: ' $T/err"
 check "vanished pid is refused" sh -c "! $NC get 999999 2>$T/err && grep -q 'process 999999' $T/err"
 
@@ -143,10 +190,11 @@ W=$!
 sleep 1
 spawn ncwatch; D=$last
 sleep 2
-check "watch binds a new process" sh -c "[ -d $CFS/w/tasks/$D ] && [ \"\$(tr -d '\n' < /proc/$D/numa_policy)\" = bind:1 ]"
+check "watch binds a new process" within 20 \
+	sh -c "[ -d $CFS/w/tasks/$D ] && [ \"\$(tr -d '\n' < /proc/$D/numa_policy)\" = bind:1 ]"
 kill "$D"; wait "$D" 2>/dev/null
 sleep 2
-check "watch cleans up after exit" sh -c "[ ! -d $CFS/w/tasks/$D ]"
+check "watch cleans up after exit" within 20 sh -c "[ ! -d $CFS/w/tasks/$D ]"
 kill -HUP "$W"
 sleep 1
 kill -TERM "$W"

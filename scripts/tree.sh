@@ -26,7 +26,8 @@ fi
 if [ ! -f "$tree/Makefile" ]; then
 	echo "tree: copying pristine source to $tree" >&2
 	rm -rf "$tree"
-	cp -a "$pristine" "$tree"
+	mkdir -p "$tree"
+	cp -a "$pristine/." "$tree"
 fi
 
 state=$tree/.numapol

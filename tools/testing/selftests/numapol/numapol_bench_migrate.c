@@ -4,6 +4,7 @@
  * not a test), with one of:
  *
  *   numa_maps      one write "START-END N0>1" to /proc/<pid>/numa_maps
+ *   numa_maps_move one write "START-END bind:1 move" (policy, then pages)
  *   migrate_pages  migrate_pages(2) of the process, nodes 0 -> 1
  *   move_pages     move_pages(2) of every page of the range, to node 1
  *
@@ -81,16 +82,16 @@ static void target(void)
 		pause();
 }
 
-static long do_numa_maps(pid_t pid)
+static long numa_maps_write(pid_t pid, const char *action)
 {
 	char path[64], line[128];
 	int fd, n;
 	long ret = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
-	n = snprintf(line, sizeof(line), "%lx-%lx N0>1\n",
+	n = snprintf(line, sizeof(line), "%lx-%lx %s\n",
 		     (unsigned long)region,
-		     (unsigned long)region + npages * NP_PAGE_SIZE);
+		     (unsigned long)region + npages * NP_PAGE_SIZE, action);
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return -errno;
@@ -98,6 +99,17 @@ static long do_numa_maps(pid_t pid)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+static long do_numa_maps(pid_t pid)
+{
+	return numa_maps_write(pid, "N0>1");
+}
+
+/* The range's policy becomes bind:1 and its pages follow ("move"). */
+static long do_numa_maps_move(pid_t pid)
+{
+	return numa_maps_write(pid, "bind:1 move");
 }
 
 static long do_migrate_pages(pid_t pid)
@@ -127,12 +139,14 @@ int main(int argc, char **argv)
 
 	if (!strcmp(method, "numa_maps")) {
 		fn = do_numa_maps;
+	} else if (!strcmp(method, "numa_maps_move")) {
+		fn = do_numa_maps_move;
 	} else if (!strcmp(method, "migrate_pages")) {
 		fn = do_migrate_pages;
 	} else if (!strcmp(method, "move_pages")) {
 		fn = do_move_pages;
 	} else {
-		fprintf(stderr, "usage: %s numa_maps|migrate_pages|move_pages [MIB]\n",
+		fprintf(stderr, "usage: %s numa_maps|numa_maps_move|migrate_pages|move_pages [MIB]\n",
 			argv[0]);
 		return 2;
 	}

@@ -116,6 +116,12 @@ struct numapol_cfs_binding {
  */
 DEFINE_GUARD_COND(mutex, _kill, mutex_lock_killable(_T) == 0)
 
+/* Does a killable guard hold its lock (false: the wait was killed)? */
+static inline bool numapol_cfs_held(class_mutex_kill_t *guard)
+{
+	return class_mutex_kill_lock_ptr(guard);
+}
+
 static DEFINE_SPINLOCK(numapol_cfs_tasks_lock);
 static LIST_HEAD(numapol_cfs_tasks);
 static struct numapol_policy *numapol_cfs_default;
@@ -287,7 +293,7 @@ static ssize_t numapol_cfs_policy_show(struct config_item *item, char *page)
 	int len;
 
 	CLASS(mutex_kill, guard)(&grp->lock);
-	if (!__guard_ptr(mutex_kill)(&guard))
+	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	len = numapol_format(grp->pol, page, PAGE_SIZE - 1);
 	page[len++] = '\n';
@@ -362,7 +368,7 @@ static ssize_t numapol_cfs_move_show(struct config_item *item, char *page)
 	struct numapol_cfs_group *grp = to_numapol_cfs_group(item);
 
 	CLASS(mutex_kill, guard)(&grp->lock);
-	if (!__guard_ptr(mutex_kill)(&guard))
+	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	return sysfs_emit(page, "%d\n", grp->move);
 }
@@ -376,7 +382,7 @@ static ssize_t numapol_cfs_move_store(struct config_item *item,
 	if (numapol_cfs_parse_bool(page, &move))
 		return -EINVAL;
 	CLASS(mutex_kill, guard)(&grp->lock);
-	if (!__guard_ptr(mutex_kill)(&guard))
+	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	grp->move = move;
 	return count;
@@ -398,7 +404,7 @@ static ssize_t numapol_cfs_state_show(struct config_item *item, char *page)
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 
 	CLASS(mutex_kill, guard)(&b->grp->lock);
-	if (!__guard_ptr(mutex_kill)(&guard))
+	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	if (b->pid && numapol_cfs_exited(b))
 		return sysfs_emit(page, "exited\n");
@@ -414,7 +420,7 @@ static ssize_t numapol_cfs_pid_show(struct config_item *item, char *page)
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 
 	CLASS(mutex_kill, guard)(&b->grp->lock);
-	if (!__guard_ptr(mutex_kill)(&guard))
+	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	return sysfs_emit(page, "%d\n", b->pid ? pid_vnr(b->pid) : 0);
 }
@@ -458,7 +464,7 @@ static ssize_t numapol_cfs_addr_show(struct numapol_cfs_binding *b,
 				     unsigned long *addr, char *page)
 {
 	CLASS(mutex_kill, guard)(&b->grp->lock);
-	if (!__guard_ptr(mutex_kill)(&guard))
+	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	return sysfs_emit(page, "0x%lx\n", *addr);
 }
@@ -473,7 +479,7 @@ static ssize_t numapol_cfs_addr_store(struct numapol_cfs_binding *b,
 	if (kstrtoul(page, 16, &val) || (val & ~PAGE_MASK))
 		return -EINVAL;
 	CLASS(mutex_kill, guard)(&b->grp->lock);
-	if (!__guard_ptr(mutex_kill)(&guard))
+	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	if (b->enabled)
 		return -EBUSY;
@@ -517,7 +523,7 @@ static ssize_t numapol_cfs_enable_show(struct config_item *item, char *page)
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 
 	CLASS(mutex_kill, guard)(&b->grp->lock);
-	if (!__guard_ptr(mutex_kill)(&guard))
+	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	return sysfs_emit(page, "%d\n", b->enabled);
 }
@@ -569,7 +575,7 @@ static ssize_t numapol_cfs_enable_store(struct config_item *item,
 	if (numapol_cfs_parse_bool(page, &enable))
 		return -EINVAL;
 	CLASS(mutex_kill, guard)(&b->grp->lock);
-	if (!__guard_ptr(mutex_kill)(&guard))
+	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	if (enable == b->enabled)
 		return count;

@@ -47,7 +47,7 @@
  */
 struct numapol_maps_writer {
 	struct mm_struct *mm;
-	struct mutex lock;
+	struct mutex lock;	/* the file's writes, and @pending */
 	char *pending;
 	size_t pending_len;
 };

@@ -146,7 +146,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(method, "move_pages")) {
 		fn = do_move_pages;
 	} else {
-		fprintf(stderr, "usage: %s numa_maps|numa_maps_move|migrate_pages|move_pages [MIB]\n",
+		fprintf(stderr,
+			"usage: %s numa_maps|numa_maps_move|migrate_pages|move_pages [MIB]\n",
 			argv[0]);
 		return 2;
 	}

@@ -66,6 +66,36 @@ static bool has_policy(const char *line, const char *pol)
 	return !strncmp(line, pol, n) && (line[n] == ' ' || !line[n]);
 }
 
+/*
+ * What numa_maps shows for the VMA that holds addr (the line with the
+ * highest start not above it), without the address; "" when none.
+ */
+static const char *policy_at(pid_t pid, unsigned long addr, char *buf,
+			     size_t size)
+{
+	static char all[65536];
+	unsigned long start, best = 0;
+	char *p, *eol, *sp;
+	int n;
+
+	buf[0] = 0;
+	n = read_maps(pid, all, sizeof(all));
+	if (n <= 0)
+		return buf;
+	for (p = all; *p; p = eol + 1) {
+		eol = strchr(p, '\n');
+		if (!eol)
+			break;
+		*eol = 0;
+		start = strtoul(p, &sp, 16);
+		if (*sp == ' ' && start <= addr && start >= best) {
+			best = start;
+			snprintf(buf, size, "%s", sp + 1);
+		}
+	}
+	return buf;
+}
+
 /* Keep "<address> <policy>" of each line: counters change on their own. */
 static void skeleton(char *s)
 {
@@ -154,8 +184,10 @@ TEST_F(maps, range_splits_vma)
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:3"));
 	ASSERT_EQ(0, target_do(&self->t, 'T'));
 	ASSERT_EQ(0, np_page_nodes(self->t.pid, self->t.region, NPAGES, status));
-	for (i = 0; i < NPAGES; i++)
-		ASSERT_EQ(i >= 16 && i < 32 ? 1 : 3, status[i]) TH_LOG("page %d", i);
+	for (i = 0; i < NPAGES; i++) {
+		ASSERT_EQ(i >= 16 && i < 32 ? 1 : 3, status[i])
+			TH_LOG("page %d", i);
+	}
 	/* "default" removes the VMA policy: numa_maps shows the task's. */
 	snprintf(cmd, sizeof(cmd), "%lx-%lx default", self->a + PG(16),
 		 self->a + PG(32));
@@ -553,6 +585,79 @@ TEST_F(maps, unterminated_last_line_applied_at_close)
 					 sizeof(buf)), "default"));
 }
 
+/*
+ * The pending last line is applied at the last close of the file only: not
+ * when a dup(2) of the descriptor is closed, nor when a child that
+ * inherited it exits. A newline written later completes it too.
+ */
+TEST_F(maps, pending_line_waits_for_last_close)
+{
+	char path[64], cmd[256], buf[512];
+	unsigned long a = self->a;
+	int fd, fd2, n, status;
+	pid_t child;
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", self->t.pid);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+	/* B, the second line, is pending. */
+	n = snprintf(cmd, sizeof(cmd), "%lx-%lx bind:1\n%lx-%lx bind:2",
+		     a, a + PG(16), a + PG(32), a + PG(48));
+	ASSERT_EQ(n, write(fd, cmd, n));
+	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a, buf, sizeof(buf)),
+			       "bind:1")) TH_LOG("%s", buf);
+	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(32), buf,
+					 sizeof(buf)), "default"))
+		TH_LOG("B applied before it was complete: %s", buf);
+	fd2 = dup(fd);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, close(fd2));
+	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(32), buf,
+					 sizeof(buf)), "default"))
+		TH_LOG("B applied when a dup(2) was closed: %s", buf);
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child)
+		_exit(0);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(32), buf,
+					 sizeof(buf)), "default"))
+		TH_LOG("B applied when a child's copy was closed: %s", buf);
+	/* Its newline completes B. */
+	ASSERT_EQ(1, write(fd, "\n", 1));
+	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(32), buf,
+					 sizeof(buf)), "bind:2"))
+		TH_LOG("B not applied by its newline: %s", buf);
+	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(16), buf,
+					 sizeof(buf)), "default"));
+
+	/*
+	 * C, pending after an empty line (a write with no newline at all
+	 * is a line of its own): applied by the last close.
+	 */
+	n = snprintf(cmd, sizeof(cmd), "\n%lx-%lx bind:3", a + PG(48),
+		     a + PG(NPAGES));
+	ASSERT_EQ(n, write(fd, cmd, n));
+	fd2 = dup(fd);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, close(fd2));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child)
+		_exit(0);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(48), buf,
+					 sizeof(buf)), "default"))
+		TH_LOG("C applied before the last close: %s", buf);
+	ASSERT_EQ(0, close(fd));
+	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(48), buf,
+					 sizeof(buf)), "bind:3"))
+		TH_LOG("C not applied at the last close: %s", buf);
+	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(32), buf,
+					 sizeof(buf)), "bind:2"));
+}
+
 /* A NUL byte anywhere is EINVAL, a pending last line included. */
 TEST_F(maps, nul_in_pending_line_einval)
 {
@@ -742,6 +847,194 @@ TEST_F(mx, migration_outside_target_cpuset)
 	snprintf(cmd, sizeof(cmd), "%lx N0>1", a);
 	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
 	ASSERT_EQ(0, np_count_on_node(self->t.pid, self->t.region, NPAGES, 0));
+}
+
+/*
+ * Write text to pid's numa_maps from a child (root, CAP_SYS_NICE) that is
+ * in the cgroup at cg, whose cpuset.mems must read mems: 0 or the errno;
+ * -1 when that went wrong.
+ */
+static int write_maps_in(const char *cg, const char *mems, pid_t pid,
+			 const char *text)
+{
+	char buf[4096], *p;
+	int status;
+	pid_t w = fork();
+
+	if (w < 0)
+		return -1;
+	if (!w) {
+		if (np_cgroup_enter(cg, getpid()) ||
+		    np_read_file("/proc/self/status", buf, sizeof(buf)) <= 0)
+			_exit(255);
+		p = strstr(buf, "\nMems_allowed_list:");
+		if (!p)
+			_exit(255);
+		p += 19;
+		p += strspn(p, " \t");
+		if (strncmp(p, mems, strlen(mems)) || p[strlen(mems)] != '\n')
+			_exit(255);
+		_exit(-write_maps(pid, text));
+	}
+	if (waitpid(w, &status, 0) != w || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * migrate_pages(2) fails with EINVAL when none of the destination nodes
+ * is in the caller's own cpuset (no page could be placed there): so does
+ * a migration line. A writer in a cpuset of node 0, with CAP_SYS_NICE,
+ * moving the target's pages from node 2 to node 1: EINVAL, and nothing
+ * moves. Nodes 0-1 are accepted: the pages go to node 0, the one the
+ * writer may use.
+ */
+TEST_F(mx, migration_outside_writer_cpuset)
+{
+	char cmd[128];
+	unsigned long a;
+	int ret;
+
+	ret = np_cpuset_make("numapol-writer", "0", self->cg, sizeof(self->cg));
+	if (ret == -1)
+		SKIP(return, "no cpuset controller");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, target_start(&self->t, 0));
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:2"));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 2));
+	a = (unsigned long)self->t.region;
+
+	snprintf(cmd, sizeof(cmd), "%lx N2>1", a);
+	ret = write_maps_in(self->cg, "0", self->t.pid, cmd);
+	ASSERT_EQ(EINVAL, ret)
+		TH_LOG("writer in cpuset 0: \"%s\": %s", cmd, ret > 0 ?
+		       strerror(ret) : ret ? "set-up failed" : "accepted");
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 2));
+
+	snprintf(cmd, sizeof(cmd), "%lx N2(8)>0-1", a);
+	ASSERT_EQ(0, write_maps_in(self->cg, "0", self->t.pid, cmd));
+	ASSERT_EQ(8, np_count_on_node(self->t.pid, self->t.region, NPAGES, 0));
+	ASSERT_EQ(NPAGES - 8, np_count_on_node(self->t.pid, self->t.region,
+					       NPAGES, 2));
+}
+
+/*
+ * A process of uid 1000 and its child map the same MAP_SHARED|MAP_ANONYMOUS
+ * pages, placed on node 0; the process also has private pages on node 0.
+ * Returns the process's pid (its child dies with it), or -1; *shared and
+ * *priv are the regions (NPAGES pages each), *kid the child's pid.
+ */
+static pid_t start_sharing_pair(uid_t uid, char **shared, char **priv,
+				pid_t *kid)
+{
+	char *s = mmap(NULL, PG(NPAGES), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *p = np_map(NPAGES);
+	unsigned long mask = 1;
+	int up[2], mid[2];
+	pid_t pid;
+
+	if (s == MAP_FAILED || !p || pipe(up) || pipe(mid))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		pid_t k, me;
+		char c;
+
+		close(up[0]);
+		if (uid && become(uid))
+			_exit(1);
+		prctl(PR_SET_DUMPABLE, 1);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (np_mbind(s, PG(NPAGES), MPOL_BIND, &mask, sizeof(mask) * 8, 0))
+			_exit(1);
+		np_touch(s, NPAGES);
+		k = fork();
+		if (k < 0)
+			_exit(1);
+		if (!k) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			/* Map every shared page too. */
+			np_touch(s, NPAGES);
+			if (write(mid[1], "m", 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		/* Private pages, made after the fork: this process's alone. */
+		if (np_mbind(p, PG(NPAGES), MPOL_BIND, &mask, sizeof(mask) * 8, 0))
+			_exit(1);
+		np_touch(p, NPAGES);
+		me = getpid();
+		if (read(mid[0], &c, 1) != 1 ||
+		    write(up[1], &k, sizeof(k)) != sizeof(k) ||
+		    write(up[1], &me, sizeof(me)) != sizeof(me))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(up[1]);
+	close(mid[0]);
+	close(mid[1]);
+	/* Once every page is made: the child's pid, then the process's. */
+	if (read(up[0], kid, sizeof(*kid)) != sizeof(*kid) ||
+	    read(up[0], &pid, sizeof(pid)) != sizeof(pid)) {
+		close(up[0]);
+		return -1;
+	}
+	close(up[0]);
+	munmap(s, PG(NPAGES));	/* the test itself maps none of them */
+	*shared = s;
+	*priv = p;
+	return pid;
+}
+
+/*
+ * With CAP_SYS_NICE a migration line also moves pages that other processes
+ * map (MPOL_MF_MOVE_ALL, as migrate_pages(2) does for such a caller);
+ * without it, only the pages the target alone maps move.
+ */
+TEST_F(mx, migration_of_shared_pages_needs_cap_sys_nice)
+{
+	char *shared, *priv, cmd[256];
+	unsigned long s, p;
+	pid_t kid;
+	int ret;
+
+	if (getuid() != 0)
+		SKIP(return, "needs root to create users");
+	self->child = start_sharing_pair(1000, &shared, &priv, &kid);
+	ASSERT_LT(0, self->child);
+	ASSERT_EQ(NPAGES, np_count_on_node(self->child, shared, NPAGES, 0));
+	ASSERT_EQ(NPAGES, np_count_on_node(kid, shared, NPAGES, 0))
+		TH_LOG("the child does not map the shared pages");
+	ASSERT_EQ(NPAGES, np_count_on_node(self->child, priv, NPAGES, 0));
+	s = (unsigned long)shared;
+	p = (unsigned long)priv;
+
+	/* Its own user, without CAP_SYS_NICE: the private pages only. */
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N0>1\n%lx-%lx N0>1\n",
+		 s, s + PG(NPAGES), p, p + PG(NPAGES));
+	ret = write_maps_as(1000, false, self->child, cmd);
+	ASSERT_EQ(0, ret) TH_LOG("uid 1000: %s", ret > 0 ? strerror(ret) :
+				 "set-up failed");
+	ASSERT_EQ(NPAGES, np_count_on_node(self->child, priv, NPAGES, 1));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->child, shared, NPAGES, 0))
+		TH_LOG("pages mapped by another process moved without CAP_SYS_NICE");
+
+	/* Root, with CAP_SYS_NICE: the shared ones too. */
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N0>1\n", s, s + PG(NPAGES));
+	ASSERT_EQ(0, write_maps(self->child, cmd));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->child, shared, NPAGES, 1))
+		TH_LOG("%d of %d shared pages still on node 0",
+		       np_count_on_node(self->child, shared, NPAGES, 0), NPAGES);
+	ASSERT_EQ(NPAGES, np_count_on_node(kid, shared, NPAGES, 1));
 }
 
 /* MemAvailable, in kB; -1 when unreadable. */

@@ -2,17 +2,79 @@
 /*
  * /proc/<pid>/numa_policy and /proc/<pid>/task/<tid>/numa_policy: a running
  * process's task policy, read and changed from outside. Every test checks
- * the effect: the policy the target itself sees (get_mempolicy(2)), what
- * the files read back, and where the target's new pages land (move_pages(2)).
+ * the effect: the policy each thread of the target itself sees
+ * (get_mempolicy(2), asked of every thread of a multi-threaded target),
+ * what the files read back, and where the target's new pages land
+ * (move_pages(2)).
  */
+#include <ctype.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "../kselftest_harness.h"
 #include "target.h"
 
+/*
+ * How many threads of t, asked themselves (get_mempolicy(2)), do not see
+ * mode and mask; only the mode bits in modebits are compared (~0: all, the
+ * mode flags included).
+ */
+static int mt_threads_not_m(struct mt_target *t, int mode, int modebits,
+			    unsigned long mask,
+			    struct __test_metadata *_metadata)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < t->n; i++) {
+		int m;
+		unsigned long k;
+
+		if (t->tid[i] == t->pid &&
+		    np_thread_state(t->pid, t->pid) == 'Z')
+			continue;	/* an exited main thread */
+		if (mt_policy(t, i, 'P', &m, &k)) {
+			TH_LOG("thread %d (%d) does not answer", i, t->tid[i]);
+			bad++;
+		} else if ((m & modebits) != mode || k != mask) {
+			TH_LOG("thread %d (%d) sees mode %d mask %#lx, want mode %d mask %#lx",
+			       i, t->tid[i], m, k, mode, mask);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* Does every thread of t, itself (get_mempolicy(2)), see mode and mask? */
+static int mt_threads_not(struct mt_target *t, int mode, unsigned long mask,
+			  struct __test_metadata *_metadata)
+{
+	return mt_threads_not_m(t, mode, ~0, mask, _metadata);
+}
+
+/* How many threads of pid (listed now) do not read want: -1 if none listed. */
+static int files_not(pid_t pid, const char *want,
+		     struct __test_metadata *_metadata)
+{
+	pid_t tids[MAX_THREADS];
+	char buf[256];
+	int i, n, bad = 0;
+
+	n = list_tids(pid, tids, MAX_THREADS);
+	if (n <= 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (strcmp(want, get_policy(pid, tids[i], buf, sizeof(buf)))) {
+			TH_LOG("thread %d reads \"%s\", want \"%s\"", tids[i],
+			       buf, want);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* The policy fixture: a target of 4 threads, each answering for itself. */
 FIXTURE(policy) {
-	struct target t;
+	struct mt_target t;
 	int nodes;
 };
 
@@ -21,40 +83,34 @@ FIXTURE_SETUP(policy)
 	self->nodes = np_online_nodes();
 	if (self->nodes < 4)
 		SKIP(return, "needs 4 NUMA nodes (tests/vm/run --nodes 4)");
-	ASSERT_EQ(0, target_start(&self->t, 3));
+	ASSERT_EQ(0, mt_start(&self->t, 4));
 }
 
 FIXTURE_TEARDOWN(policy)
 {
-	target_stop(&self->t);
+	mt_stop(&self->t);
 }
 
 TEST_F(policy, reads_default)
 {
 	char buf[256];
-	int mode;
-	unsigned long mask;
 
 	ASSERT_STREQ("default", get_policy(self->t.pid, 0, buf, sizeof(buf)));
-	ASSERT_STREQ("default", get_policy(self->t.pid, self->t.pid, buf,
-					   sizeof(buf)));
-	ASSERT_EQ(0, target_policy(&self->t, &mode, &mask));
-	ASSERT_EQ(MPOL_DEFAULT, mode);
+	ASSERT_EQ(0, files_not(self->t.pid, "default", _metadata));
+	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_DEFAULT, 0, _metadata));
 }
 
 /* The seed's first step: most pages on node 1. */
 TEST_F(policy, prefer_1_places_new_pages_on_node_1)
 {
 	char buf[256];
-	int mode;
-	unsigned long mask;
 
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "prefer=1"));
 	ASSERT_STREQ("prefer:1", get_policy(self->t.pid, 0, buf, sizeof(buf)));
-	ASSERT_EQ(0, target_policy(&self->t, &mode, &mask));
-	ASSERT_EQ(MPOL_PREFERRED, mode);
-	ASSERT_EQ(1UL << 1, mask);
-	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(0, files_not(self->t.pid, "prefer:1", _metadata));
+	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_PREFERRED, 1UL << 1,
+				    _metadata));
+	ASSERT_EQ(0, mt_do(&self->t, 3, 'T'));
 	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
 					   NPAGES, 1));
 }
@@ -67,7 +123,9 @@ TEST_F(policy, interleave_spreads_new_pages)
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "interleave={2,3}\n"));
 	ASSERT_STREQ("interleave:2-3",
 		     get_policy(self->t.pid, 0, buf, sizeof(buf)));
-	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(0, files_not(self->t.pid, "interleave:2-3", _metadata));
+	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_INTERLEAVE, 0xc, _metadata));
+	ASSERT_EQ(0, mt_do(&self->t, 1, 'T'));
 	on2 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 2);
 	on3 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 3);
 	ASSERT_EQ(NPAGES, on2 + on3);
@@ -76,14 +134,10 @@ TEST_F(policy, interleave_spreads_new_pages)
 
 TEST_F(policy, bind_places_new_pages)
 {
-	int mode;
-	unsigned long mask;
-
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:3"));
-	ASSERT_EQ(0, target_policy(&self->t, &mode, &mask));
-	ASSERT_EQ(MPOL_BIND, mode);
-	ASSERT_EQ(1UL << 3, mask);
-	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(0, files_not(self->t.pid, "bind:3", _metadata));
+	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_BIND, 1UL << 3, _metadata));
+	ASSERT_EQ(0, mt_do(&self->t, 2, 'T'));
 	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
 					   NPAGES, 3));
 }
@@ -109,17 +163,15 @@ TEST_F(policy, read_your_writes)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
-		int mode;
-		unsigned long mask;
-
 		ASSERT_EQ(0, set_policy(self->t.pid, 0, c[i].in))
 			TH_LOG("%s", c[i].in);
 		ASSERT_STREQ(c[i].out, get_policy(self->t.pid, 0, buf,
 						  sizeof(buf)));
-		ASSERT_EQ(0, target_policy(&self->t, &mode, &mask));
+		ASSERT_EQ(0, files_not(self->t.pid, c[i].out, _metadata));
 		/* get_mempolicy() reports the mode with its mode flags. */
-		ASSERT_EQ(c[i].mode, mode & ~MPOL_MODE_FLAGS) TH_LOG("%s", c[i].in);
-		ASSERT_EQ(c[i].mask, mask) TH_LOG("%s", c[i].in);
+		ASSERT_EQ(0, mt_threads_not_m(&self->t, c[i].mode,
+					      ~MPOL_MODE_FLAGS, c[i].mask,
+					      _metadata)) TH_LOG("%s", c[i].in);
 	}
 }
 
@@ -132,21 +184,17 @@ TEST_F(policy, invalid_strings_change_nothing)
 		"interleave=balancing:0-1", "default:1", "bind:0,,1", " bind:0",
 		"bind:0\n\n", "prefer=all",
 	};
-	char buf[256];
 	unsigned int i;
-	int mode;
-	unsigned long mask;
 
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "prefer=1"));
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		ASSERT_EQ(-EINVAL, set_policy(self->t.pid, 0, bad[i]))
 			TH_LOG("\"%s\"", bad[i]);
-		ASSERT_STREQ("prefer:1",
-			     get_policy(self->t.pid, 0, buf, sizeof(buf)));
+		ASSERT_EQ(0, files_not(self->t.pid, "prefer:1", _metadata))
+			TH_LOG("after \"%s\"", bad[i]);
 	}
-	ASSERT_EQ(0, target_policy(&self->t, &mode, &mask));
-	ASSERT_EQ(MPOL_PREFERRED, mode);
-	ASSERT_EQ(1UL << 1, mask);
+	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_PREFERRED, 1UL << 1,
+				    _metadata));
 }
 
 /* Only one write(2), from offset 0, of at most a page. */
@@ -167,78 +215,84 @@ TEST_F(policy, partial_and_oversized_writes)
 	ASSERT_EQ(-1, write(fd, big, 8192));
 	ASSERT_EQ(EINVAL, errno);
 	free(big);
+	ASSERT_EQ(0, files_not(self->t.pid, "default", _metadata));
 	ASSERT_EQ(8, write(fd, "prefer=2", 8));
-	close(fd);
+	ASSERT_EQ(0, close(fd));
 	ASSERT_STREQ("prefer:2", get_policy(self->t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, files_not(self->t.pid, "prefer:2", _metadata));
+	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_PREFERRED, 1UL << 2,
+				    _metadata));
 }
 
 /* The <pid> file changes every thread. */
 TEST_F(policy, pid_file_changes_every_thread)
 {
 	pid_t tids[MAX_THREADS];
-	char buf[256];
-	int i, n;
 
-	n = list_tids(self->t.pid, tids, MAX_THREADS);
-	ASSERT_EQ(4, n);
+	ASSERT_EQ(4, list_tids(self->t.pid, tids, MAX_THREADS));
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "interleave:1-2"));
-	for (i = 0; i < n; i++)
-		ASSERT_STREQ("interleave:1-2",
-			     get_policy(self->t.pid, tids[i], buf, sizeof(buf)))
-			TH_LOG("thread %d", tids[i]);
+	ASSERT_EQ(0, files_not(self->t.pid, "interleave:1-2", _metadata));
+	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_INTERLEAVE, 0x6, _metadata));
 }
 
 /* A <tid> file changes that thread alone. */
 TEST_F(policy, tid_file_changes_one_thread)
 {
-	pid_t tids[MAX_THREADS], victim = 0;
+	struct mt_target *t = &self->t;
+	pid_t victim = t->tid[2];
+	unsigned long mask;
 	char buf[256];
-	int i, n;
+	int i, mode;
 
-	n = list_tids(self->t.pid, tids, MAX_THREADS);
-	ASSERT_EQ(4, n);
-	for (i = 0; i < n; i++)
-		if (tids[i] != self->t.pid)
-			victim = tids[i];
-	ASSERT_NE(0, victim);
-	ASSERT_EQ(0, set_policy(self->t.pid, victim, "bind:2"));
-	for (i = 0; i < n; i++)
-		ASSERT_STREQ(tids[i] == victim ? "bind:2" : "default",
-			     get_policy(self->t.pid, tids[i], buf, sizeof(buf)));
+	ASSERT_EQ(0, set_policy(t->pid, victim, "bind:2"));
+	for (i = 0; i < t->n; i++) {
+		ASSERT_STREQ(i == 2 ? "bind:2" : "default",
+			     get_policy(t->pid, t->tid[i], buf, sizeof(buf)));
+		ASSERT_EQ(0, mt_policy(t, i, 'P', &mode, &mask));
+		ASSERT_EQ(i == 2 ? MPOL_BIND : MPOL_DEFAULT, mode)
+			TH_LOG("thread %d", t->tid[i]);
+		ASSERT_EQ(i == 2 ? 1UL << 2 : 0, mask);
+	}
 	/* The <pid> file shows the leader's. */
-	ASSERT_STREQ("default", get_policy(self->t.pid, 0, buf, sizeof(buf)));
+	ASSERT_STREQ("default", get_policy(t->pid, 0, buf, sizeof(buf)));
 }
 
-/* A stopped target: EAGAIN within the bound, and nothing changes. */
+/*
+ * A stopped target: EAGAIN after numapol.timeout_ms (not before, not much
+ * later), and nothing changes.
+ */
 TEST_F(policy, stopped_target_eagain_unchanged)
 {
 	struct timespec a, b;
-	pid_t tids[MAX_THREADS];
-	char buf[256];
-	double secs;
-	int i, n;
+	double secs, limit;
+	int ms = np_timeout_get();
 
+	ASSERT_LT(0, ms);
+	limit = ms / 1000.0;
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "prefer=3"));
 	ASSERT_EQ(0, kill(self->t.pid, SIGSTOP));
-	usleep(100000);
+	ASSERT_EQ(0, np_wait_state(self->t.pid, self->t.pid, 'T'));
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	ASSERT_EQ(-EAGAIN, set_policy(self->t.pid, 0, "bind:0"));
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	secs = b.tv_sec - a.tv_sec + (b.tv_nsec - a.tv_nsec) / 1e9;
-	ASSERT_LT(secs, 30.0);
-	n = list_tids(self->t.pid, tids, MAX_THREADS);
-	for (i = 0; i < n; i++)
-		ASSERT_STREQ("prefer:3",
-			     get_policy(self->t.pid, tids[i], buf, sizeof(buf)));
+	TH_LOG("EAGAIN after %.3f s (timeout_ms %d)", secs, ms);
+	/* A jiffy early at most; a second of slack for a loaded TCG guest. */
+	ASSERT_LE(limit - 0.02, secs);
+	ASSERT_LT(secs, limit + 1.0);
+	ASSERT_EQ(0, files_not(self->t.pid, "prefer:3", _metadata));
 	ASSERT_EQ(-EAGAIN, set_policy(self->t.pid, self->t.pid, "bind:0"));
 	ASSERT_EQ(0, kill(self->t.pid, SIGCONT));
 	/* Continued, it has the old policy, and takes a new one. */
-	ASSERT_STREQ("prefer:3", get_policy(self->t.pid, 0, buf, sizeof(buf)));
-	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(0, files_not(self->t.pid, "prefer:3", _metadata));
+	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_PREFERRED, 1UL << 3,
+				    _metadata));
+	ASSERT_EQ(0, mt_do(&self->t, 0, 'T'));
 	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
 					   NPAGES, 3));
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:0"));
-	ASSERT_STREQ("bind:0", get_policy(self->t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, files_not(self->t.pid, "bind:0", _metadata));
+	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_BIND, 1, _metadata));
 }
 
 /*
@@ -247,30 +301,19 @@ TEST_F(policy, stopped_target_eagain_unchanged)
  */
 TEST_F(policy, partial_failure_rolls_back)
 {
-	pid_t tids[MAX_THREADS], victim = 0;
-	char buf[256];
-	int i, n, status;
+	struct mt_target *t = &self->t;
+	pid_t victim = t->tid[3];
 
-	n = list_tids(self->t.pid, tids, MAX_THREADS);
-	ASSERT_EQ(4, n);
-	for (i = 0; i < n; i++)
-		if (tids[i] != self->t.pid)
-			victim = tids[i];
-	ASSERT_EQ(0, set_policy(self->t.pid, 0, "prefer=2"));
+	ASSERT_EQ(0, set_policy(t->pid, 0, "prefer=2"));
 	/* PTRACE_SEIZE + INTERRUPT stops one thread, not the group. */
-	ASSERT_EQ(0, syscall(__NR_ptrace, 0x4206 /* SEIZE */, victim, 0, 0));
-	ASSERT_EQ(0, syscall(__NR_ptrace, 0x4207 /* INTERRUPT */, victim, 0, 0));
-	ASSERT_EQ(victim, waitpid(victim, &status, __WALL));
-	ASSERT_EQ(-EAGAIN, set_policy(self->t.pid, 0, "bind:1"));
-	for (i = 0; i < n; i++)
-		ASSERT_STREQ("prefer:2",
-			     get_policy(self->t.pid, tids[i], buf, sizeof(buf)))
-			TH_LOG("thread %d", tids[i]);
-	ASSERT_EQ(0, syscall(__NR_ptrace, 17 /* DETACH */, victim, 0, 0));
-	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:1"));
-	for (i = 0; i < n; i++)
-		ASSERT_STREQ("bind:1",
-			     get_policy(self->t.pid, tids[i], buf, sizeof(buf)));
+	ASSERT_EQ(0, np_ptrace_stop(victim));
+	ASSERT_EQ(-EAGAIN, set_policy(t->pid, 0, "bind:1"));
+	ASSERT_EQ(0, files_not(t->pid, "prefer:2", _metadata));
+	ASSERT_EQ(0, np_ptrace_detach(victim));
+	ASSERT_EQ(0, mt_threads_not(t, MPOL_PREFERRED, 1UL << 2, _metadata));
+	ASSERT_EQ(0, set_policy(t->pid, 0, "bind:1"));
+	ASSERT_EQ(0, files_not(t->pid, "bind:1", _metadata));
+	ASSERT_EQ(0, mt_threads_not(t, MPOL_BIND, 1UL << 1, _metadata));
 }
 
 /* A target that has exited: ESRCH through a descriptor opened before. */
@@ -282,7 +325,7 @@ TEST_F(policy, exited_target_esrch)
 	policy_path(path, sizeof(path), self->t.pid, 0);
 	fd = open(path, O_WRONLY);
 	ASSERT_LE(0, fd);
-	target_stop(&self->t);
+	mt_stop(&self->t);
 	ASSERT_EQ(-1, write(fd, "prefer=1", 8));
 	ASSERT_EQ(ESRCH, errno);
 	close(fd);
@@ -321,56 +364,46 @@ TEST(kernel_thread_einval)
 	ASSERT_STREQ("default\n", buf);
 }
 
-/* Threads created while the write is in progress end with the new policy. */
+/*
+ * Threads created while the write is in progress end with the new policy.
+ * The target's spawner makes threads as fast as it can ('F') from just
+ * before the write ('G') to just after it ('H'); each lives until the test has
+ * checked it ('R' lets them go, and returns once they have left), so every
+ * thread listed after a write is checked: none can pass by vanishing.
+ */
 TEST(threads_created_during_write)
 {
 	pid_t tids[MAX_THREADS];
 	struct target t;
 	char buf[256];
-	int round, i, n;
+	int round, i, n, made = 0;
 
 	if (np_online_nodes() < 4)
 		SKIP(return, "needs 4 NUMA nodes");
 	ASSERT_EQ(0, target_start_as(&t, 0, true, 0));
+	ASSERT_EQ(0, target_do(&t, 'H'));
+	ASSERT_EQ(0, target_do(&t, 'R'));
+	ASSERT_EQ(0, target_do(&t, 'F'));
 	for (round = 0; round < 20; round++) {
 		const char *want = round % 2 ? "interleave:0-3" : "bind:1-2";
 
+		ASSERT_EQ(0, target_do(&t, 'G'));
 		ASSERT_EQ(0, set_policy(t.pid, 0, want));
+		ASSERT_EQ(0, target_do(&t, 'H'));
 		/* Every thread now, and any created from now on. */
 		n = list_tids(t.pid, tids, MAX_THREADS);
 		ASSERT_LT(1, n);
-		for (i = 0; i < n; i++)
-			ASSERT_TRUE(thread_has_policy(t.pid, tids[i], want))
-				TH_LOG("thread %d: %s", tids[i],
-				       get_policy(t.pid, tids[i], buf,
-						  sizeof(buf)));
+		for (i = 0; i < n; i++) {
+			ASSERT_STREQ(want, get_policy(t.pid, tids[i], buf,
+						      sizeof(buf)))
+				TH_LOG("round %d, thread %d", round, tids[i]);
+		}
+		/* All but the main thread and the spawner: made this round. */
+		made += n - 2;
+		ASSERT_EQ(0, target_do(&t, 'R'));
 	}
-	target_stop(&t);
-}
-
-/* A writer killed while it waits leaves the old policy or the new one. */
-TEST(killed_writer_old_or_new)
-{
-	struct target t;
-	char buf[256];
-	pid_t writer;
-
-	if (np_online_nodes() < 4)
-		SKIP(return, "needs 4 NUMA nodes");
-	ASSERT_EQ(0, target_start(&t, 2));
-	ASSERT_EQ(0, set_policy(t.pid, 0, "prefer=1"));
-	ASSERT_EQ(0, kill(t.pid, SIGSTOP));
-	writer = fork();
-	ASSERT_LE(0, writer);
-	if (!writer)
-		_exit(set_policy(t.pid, 0, "bind:2") ? 1 : 0);
-	usleep(200000);
-	kill(writer, SIGKILL);
-	waitpid(writer, NULL, 0);
-	ASSERT_EQ(0, kill(t.pid, SIGCONT));
-	ASSERT_STREQ("prefer:1", get_policy(t.pid, 0, buf, sizeof(buf)));
-	ASSERT_EQ(0, target_do(&t, 'T'));
-	ASSERT_EQ(NPAGES, np_count_on_node(t.pid, t.region, NPAGES, 1));
+	TH_LOG("%d threads made around the writes were checked", made);
+	ASSERT_LE(100, made);
 	target_stop(&t);
 }
 
@@ -532,7 +565,7 @@ TEST(cpuset_restricts_nodes)
 {
 	const char *cg = "/sys/fs/cgroup/numapol-test";
 	char path[128], buf[256];
-	struct target t;
+	struct mt_target t;
 
 	if (np_online_nodes() < 4)
 		SKIP(return, "needs 4 NUMA nodes");
@@ -542,7 +575,7 @@ TEST(cpuset_restricts_nodes)
 	ASSERT_EQ(0, mkdir(cg, 0755));
 	snprintf(path, sizeof(path), "%s/cpuset.mems", cg);
 	ASSERT_EQ(0, np_write_file(path, "1-2"));
-	ASSERT_EQ(0, target_start(&t, 1));
+	ASSERT_EQ(0, mt_start(&t, 2));
 	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
 	snprintf(buf, sizeof(buf), "%d", t.pid);
 	ASSERT_EQ(0, np_write_file(path, buf));
@@ -550,14 +583,17 @@ TEST(cpuset_restricts_nodes)
 	ASSERT_EQ(-EINVAL, set_policy(t.pid, 0, "bind:0"));
 	ASSERT_EQ(-EINVAL, set_policy(t.pid, 0, "prefer=3"));
 	ASSERT_EQ(-EINVAL, set_policy(t.pid, 0, "interleave:1-3"));
-	ASSERT_STREQ("default", get_policy(t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, files_not(t.pid, "default", _metadata));
+	ASSERT_EQ(0, mt_threads_not(&t, MPOL_DEFAULT, 0, _metadata));
 	ASSERT_EQ(0, set_policy(t.pid, 0, "bind:all"));
-	ASSERT_STREQ("bind:1-2", get_policy(t.pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, files_not(t.pid, "bind:1-2", _metadata));
+	ASSERT_EQ(0, mt_threads_not(&t, MPOL_BIND, 0x6, _metadata));
 	ASSERT_EQ(0, set_policy(t.pid, 0, "prefer=2"));
-	ASSERT_EQ(0, target_do(&t, 'T'));
+	ASSERT_EQ(0, mt_threads_not(&t, MPOL_PREFERRED, 0x4, _metadata));
+	ASSERT_EQ(0, mt_do(&t, 1, 'T'));
 	ASSERT_EQ(NPAGES, np_count_on_node(t.pid, t.region, NPAGES, 2));
-	target_stop(&t);
-	rmdir(cg);
+	mt_stop(&t);
+	np_cgroup_remove(cg);
 }
 
 /*
@@ -621,6 +657,7 @@ TEST(permissions_non_dumpable)
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	ASSERT_EQ(0, target_do(&t, 'N'));
 	/* Non-dumpable: the file is root's and ptrace is refused. */
@@ -703,31 +740,6 @@ static bool wait_policy(pid_t pid, pid_t tid, const char *want)
 		usleep(2000);
 	}
 	return false;
-}
-
-/* Does every thread of t, itself (get_mempolicy(2)), see mode and mask? */
-static int mt_threads_not(struct mt_target *t, int mode, unsigned long mask,
-			  struct __test_metadata *_metadata)
-{
-	int i, bad = 0;
-
-	for (i = 0; i < t->n; i++) {
-		int m;
-		unsigned long k;
-
-		if (t->tid[i] == t->pid &&
-		    np_thread_state(t->pid, t->pid) == 'Z')
-			continue;	/* an exited main thread */
-		if (mt_policy(t, i, 'P', &m, &k)) {
-			TH_LOG("thread %d (%d) does not answer", i, t->tid[i]);
-			bad++;
-		} else if (m != mode || k != mask) {
-			TH_LOG("thread %d (%d) sees mode %d mask %#lx, want mode %d mask %#lx",
-			       i, t->tid[i], m, k, mode, mask);
-			bad++;
-		}
-	}
-	return bad;
 }
 
 /*
@@ -896,6 +908,111 @@ TEST_F(mtp, main_thread_exited)
 	ASSERT_EQ(0, mt_threads_not(t, MPOL_PREFERRED, 0x8, _metadata));
 	ASSERT_EQ(0, mt_do(t, 1, 'T'));
 	ASSERT_EQ(NPAGES, np_count_on_node(t->tid[1], t->region, NPAGES, 3));
+}
+
+/*
+ * Wait (10 s at most) until process pid sleeps in write(2): its
+ * /proc/<pid>/syscall names write and its state is D (the writer's waits
+ * are killable, TASK_KILLABLE). 0, or -1.
+ */
+static int wait_in_write(pid_t pid)
+{
+	char path[64], buf[256];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	for (i = 0; i < 5000; i++) {
+		if (np_read_file(path, buf, sizeof(buf)) > 0 &&
+		    atoi(buf) == __NR_write && isdigit(buf[0]) &&
+		    np_thread_state(pid, pid) == 'D')
+			return 0;
+		usleep(2000);
+	}
+	return -1;
+}
+
+/*
+ * A writer killed while it waits leaves the old policy or the new one:
+ * here the old one, as the target is stopped and never runs the change.
+ * The writer is seen asleep in write(2) before it is killed, and dies of
+ * that SIGKILL.
+ */
+TEST_F_TIMEOUT(mtp, killed_writer_old_or_new, 60)
+{
+	struct mt_target *t = &self->t;
+	char buf[256];
+	int status;
+	pid_t w;
+
+	ASSERT_EQ(0, mt_start(t, 3));
+	ASSERT_EQ(0, set_policy(t->pid, 0, "prefer=1"));
+	ASSERT_EQ(0, kill(t->pid, SIGSTOP));
+	ASSERT_EQ(0, np_wait_state(t->pid, t->pid, 'T'));
+	/* The writer must still be waiting when it is killed. */
+	ASSERT_EQ(0, np_timeout_set(20000));
+	w = self->writers[0] = start_writer(t->pid, 0, "bind:2");
+	ASSERT_LT(0, w);
+	snprintf(buf, sizeof(buf), "/proc/%d/syscall", w);
+	ASSERT_EQ(0, wait_in_write(w))
+		TH_LOG("writer not seen blocked in write(2): syscall \"%s\", state %c",
+		       np_read_file(buf, buf, sizeof(buf)) > 0 ? buf : "?",
+		       np_thread_state(w, w));
+	ASSERT_EQ(0, kill(w, SIGKILL));
+	ASSERT_EQ(w, waitpid(w, &status, 0));
+	self->writers[0] = 0;
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("writer status %#x", status);
+	ASSERT_EQ(0, kill(t->pid, SIGCONT));
+	ASSERT_STREQ("prefer:1", get_policy(t->pid, 0, buf, sizeof(buf)));
+	ASSERT_EQ(0, files_not(t->pid, "prefer:1", _metadata));
+	ASSERT_EQ(0, mt_threads_not(t, MPOL_PREFERRED, 1UL << 1, _metadata));
+	ASSERT_EQ(0, mt_do(t, 2, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(t->pid, t->region, NPAGES, 1));
+}
+
+/*
+ * A failed write gives the old policy back to the threads created while it
+ * was in progress too. T0 (the main thread) takes the new policy; the
+ * write then waits in vain for T1 (stopped by ptrace); meanwhile T0 creates
+ * T2, which inherits the new policy. After the EAGAIN, and once T1 is let
+ * go, every thread - T2 included - runs the old policy, as its numa_policy
+ * file and its own get_mempolicy(2) say.
+ */
+TEST_F_TIMEOUT(mtp, rollback_covers_threads_created_during_write, 60)
+{
+	struct mt_target *t = &self->t;
+	pid_t tids[MAX_THREADS];
+	char buf[256];
+	int i, n;
+
+	ASSERT_EQ(0, mt_start(t, 2));
+	ASSERT_EQ(0, set_policy(t->pid, 0, "prefer=3"));
+	ASSERT_EQ(0, np_ptrace_stop(t->tid[1]));
+	/* Long enough for the set-up below, under TCG too. */
+	ASSERT_EQ(0, np_timeout_set(4000));
+	self->writers[0] = start_writer(t->pid, 0, "bind:1");
+	ASSERT_LT(0, self->writers[0]);
+	/* T0 has applied the write; the write waits for T1. */
+	ASSERT_TRUE(wait_policy(t->pid, t->tid[0], "bind:1"));
+	ASSERT_EQ(0, waitpid(self->writers[0], NULL, WNOHANG));
+	/* Only now does T0 create T2. */
+	ASSERT_EQ(2, mt_spawn(t, 0));
+	ASSERT_STREQ("bind:1", get_policy(t->pid, t->tid[2], buf, sizeof(buf)));
+	/* The set-up: T2 had the new policy while the write was still on. */
+	ASSERT_EQ(0, waitpid(self->writers[0], NULL, WNOHANG))
+		TH_LOG("the write ended before T2 was made: set-up too slow");
+	ASSERT_EQ(-EAGAIN, writer_result(&self->writers[0]));
+	ASSERT_EQ(0, np_ptrace_detach(t->tid[1]));
+
+	n = list_tids(t->pid, tids, MAX_THREADS);
+	ASSERT_EQ(3, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_STREQ("prefer:3", get_policy(t->pid, tids[i], buf,
+						    sizeof(buf)))
+			TH_LOG("thread %d%s", tids[i],
+			       tids[i] == t->tid[2] ? " (T2, made during the write)" : "");
+	}
+	ASSERT_EQ(0, mt_threads_not(t, MPOL_PREFERRED, 1UL << 3, _metadata));
 }
 
 /*

@@ -42,8 +42,9 @@ TEST(mbind_places_every_page_on_node)
 			      sizeof(mask) * 8, 0));
 	np_touch(p, NPAGES);
 	ASSERT_EQ(0, np_page_nodes(0, p, NPAGES, status));
-	for (i = 0; i < NPAGES; i++)
+	for (i = 0; i < NPAGES; i++) {
 		ASSERT_EQ(node, status[i]) TH_LOG("page %d", i);
+	}
 	munmap(p, NPAGES * NP_PAGE_SIZE);
 }
 
@@ -66,8 +67,10 @@ TEST(nodes_have_separate_memory)
 				      &mask, sizeof(mask) * 8, 0));
 		np_touch(p, NPAGES);
 		ASSERT_EQ(0, np_page_nodes(0, p, NPAGES, status));
-		for (i = 0; i < NPAGES; i++)
-			ASSERT_EQ(node, status[i]);
+		for (i = 0; i < NPAGES; i++) {
+			ASSERT_EQ(node, status[i]) TH_LOG("node %d, page %d",
+							  node, i);
+		}
 		munmap(p, NPAGES * NP_PAGE_SIZE);
 	}
 }

@@ -416,7 +416,7 @@ TEST_F(cfs, failed_write_changes_nothing)
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", b.pid)));
 	ASSERT_EQ(0, kill(b.pid, SIGSTOP));
-	usleep(100000);
+	ASSERT_EQ(0, np_wait_state(b.pid, b.pid, 'T'));
 	ASSERT_EQ(-EAGAIN, np_write_file(cfsp("fast/policy"), "bind:2"));
 	ASSERT_STREQ("prefer:1", CFS_READ(cfsp("fast/policy")));
 	ASSERT_STREQ("error 11", CFS_READ(cfsp("fast/tasks/%d/state", b.pid)));
@@ -928,8 +928,26 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* A child that rewrites a group's policy until killed. */
-static pid_t start_policy_writer(const char *group, int seed)
+/* What the policy writers did, in memory shared with them. */
+struct wstats {
+	unsigned long ok, eagain, other;
+	int last_errno;
+};
+
+static struct wstats *wstats_map(void)
+{
+	struct wstats *ws = mmap(NULL, sizeof(*ws), PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (ws == MAP_FAILED)
+		return NULL;
+	memset(ws, 0, sizeof(*ws));
+	return ws;
+}
+
+/* A child that rewrites a group's policy until killed, counting results. */
+static pid_t start_policy_writer(const char *group, int seed,
+				 struct wstats *ws)
 {
 	static const char * const pols[] = {
 		"prefer:1", "bind:2-3", "interleave:all", "default", "local",
@@ -941,9 +959,21 @@ static pid_t start_policy_writer(const char *group, int seed)
 
 	if (pid)
 		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	snprintf(path, sizeof(path), "%s/%s/policy", CFS, group);
-	for (;;)
-		np_write_file(path, pols[i++ % ARRAY_SIZE(pols)]);
+	for (;;) {
+		int ret = np_write_file(path, pols[i++ % ARRAY_SIZE(pols)]);
+
+		if (!ret) {
+			__atomic_fetch_add(&ws->ok, 1, __ATOMIC_RELAXED);
+		} else if (ret == -EAGAIN) {
+			/* A member that did not run the change in time. */
+			__atomic_fetch_add(&ws->eagain, 1, __ATOMIC_RELAXED);
+		} else {
+			__atomic_fetch_add(&ws->other, 1, __ATOMIC_RELAXED);
+			ws->last_errno = -ret;
+		}
+	}
 }
 
 static void stop_child(pid_t pid)
@@ -955,120 +985,219 @@ static void stop_child(pid_t pid)
 }
 
 /*
+ * Have a target _exit(3) by itself ('Q') and reap it: 0 when it exited with
+ * status 0, else -1.
+ */
+static int target_quit(struct target *t)
+{
+	int status;
+	char c = 'Q';
+
+	if (write(t->cmd, &c, 1) != 1 ||
+	    waitpid(t->pid, &status, 0) != t->pid)
+		return -1;
+	close(t->cmd);
+	close(t->resp);
+	t->pid = 0;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
+/* Set up ranges/r<i> of group "fast" on chunks 0-1 of t, and enable it. */
+static int range_setup(int i, struct target *t)
+{
+	int ret = cfs_mkdir(cfsp("fast/ranges/r%d", i));
+
+	if (!ret)
+		ret = write_num(cfsp("fast/ranges/r%d/pid", i), "%lu", t->pid);
+	if (!ret)
+		ret = write_num(cfsp("fast/ranges/r%d/start", i), "0x%lx",
+				(unsigned long)target_chunk(t, 0));
+	if (!ret)
+		ret = write_num(cfsp("fast/ranges/r%d/end", i), "0x%lx",
+				(unsigned long)target_chunk(t, 2));
+	if (!ret)
+		ret = np_write_file(cfsp("fast/ranges/r%d/enable", i), "1");
+	return ret;
+}
+
+/*
  * Two writers change the group's policy while bindings are made and removed
- * for targets that exit, execve(2) and create threads meanwhile.
+ * for targets that exit, execve(2) and create threads meanwhile. The
+ * writers only change the policy, which never makes a binding operation
+ * fail: every operation must succeed, every binding reads the state its
+ * target is in, and the writers' own writes succeed (or fail with EAGAIN).
+ * Once the writers have stopped, a last round shows the group's policy in
+ * force in every member and range.
  */
 TEST_F_TIMEOUT(cfs, race_bindings_exit_exec, 120)
 {
 	struct target t[4];
+	struct wstats *ws = wstats_map();
 	pid_t w1, w2;
 	double end;
 	int round = 0, i, j;
 
+	ASSERT_NE(NULL, ws);
 	target_stop(&self->t);
-	w1 = start_policy_writer("fast", 0);
+	w1 = start_policy_writer("fast", 0, ws);
 	ASSERT_LE(0, w1);
-	w2 = start_policy_writer("fast", 3);
+	w2 = start_policy_writer("fast", 3, ws);
 	ASSERT_LE(0, w2);
 	end = now() + 8;
 	while (now() < end) {
+		int ex = round % 4, quit = (round + 1) % 4;
+		pid_t qpid;
+
 		for (i = 0; i < 4; i++) {
 			ASSERT_EQ(0, target_start_as(&t[i], i, i == 1, 0));
-			cfs_mkdir(cfsp("fast/tasks/%d", t[i].pid));
-			cfs_mkdir(cfsp("fast/ranges/r%d", i));
-			write_num(cfsp("fast/ranges/r%d/pid", i), "%lu",
-				  t[i].pid);
-			write_num(cfsp("fast/ranges/r%d/start", i), "0x%lx",
-				  (unsigned long)target_chunk(&t[i], 0));
-			write_num(cfsp("fast/ranges/r%d/end", i), "0x%lx",
-				  (unsigned long)target_chunk(&t[i], 2));
-			np_write_file(cfsp("fast/ranges/r%d/enable", i), "1");
-			target_do(&t[i], '0');
+			ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", t[i].pid)))
+				TH_LOG("round %d, target %d", round, i);
+			ASSERT_EQ(0, range_setup(i, &t[i]))
+				TH_LOG("round %d, target %d", round, i);
+			ASSERT_EQ(0, target_do(&t[i], '0'));
 		}
 		/* Bindings made and removed under the writers' feet. */
 		for (j = 0; j < 3; j++) {
 			for (i = 0; i < 4; i++) {
-				cfs_rmdir(cfsp("fast/tasks/%d", t[i].pid));
-				np_write_file(cfsp("fast/ranges/r%d/enable", i),
-					      j % 2 ? "1" : "0");
-				cfs_mkdir(cfsp("fast/tasks/%d", t[i].pid));
+				ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d",
+							    t[i].pid)));
+				ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/r%d/enable", i),
+							   j % 2 ? "1" : "0"));
+				ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d",
+							    t[i].pid)))
+					TH_LOG("round %d, target %d", round, i);
 			}
+			/* Its threads go (they would pile up), new ones come. */
+			ASSERT_EQ(0, target_do(&t[1], 'R'));
 		}
 		/* One execs, one exits by itself, the others are killed. */
-		target_exec(&t[round % 4]);
-		target_do(&t[(round + 1) % 4], 'Q');
+		ASSERT_EQ(0, target_exec(&t[ex]));
+		qpid = t[quit].pid;
+		ASSERT_EQ(0, target_quit(&t[quit]));
+		t[quit].pid = qpid;	/* its bindings are named after it */
 		for (i = 0; i < 4; i++) {
 			pid_t pid = t[i].pid;
 
-			CFS_READ(cfsp("fast/tasks/%d/state", pid));
-			CFS_READ(cfsp("fast/ranges/r%d/state", i));
-			if (i == 2)
+			/* A task binding outlives execve(2), not exit(2). */
+			ASSERT_STREQ(i == quit ? "exited" : "bound",
+				     CFS_READ(cfsp("fast/tasks/%d/state", pid)))
+				TH_LOG("round %d, target %d", round, i);
+			/* The ranges are disabled (the last j was even). */
+			ASSERT_STREQ(i == quit ? "exited" : "disabled",
+				     CFS_READ(cfsp("fast/ranges/r%d/state", i)))
+				TH_LOG("round %d, target %d", round, i);
+			if (i == 2 && i != quit) {
 				target_stop(&t[i]);
+				t[i].pid = pid;
+				ASSERT_STREQ("exited",
+					     CFS_READ(cfsp("fast/tasks/%d/state", pid)));
+				ASSERT_STREQ("exited",
+					     CFS_READ(cfsp("fast/ranges/r%d/state", i)));
+			}
 			if (i % 2)
-				np_write_file(cfsp("fast/ranges/r%d/enable", i),
-					      "0");
+				ASSERT_EQ(0, np_write_file(cfsp("fast/ranges/r%d/enable", i),
+							   "0"));
 			ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/r%d", i)));
-			/* Its mkdir may have failed (the target exiting). */
-			cfs_rmdir(cfsp("fast/tasks/%d", pid));
+			ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", pid)));
+			/* Unbound, a live target is back to "default". */
+			if (i != quit && i != 2)
+				ASSERT_EQ(0, threads_not(pid, "default"))
+					TH_LOG("round %d, target %d", round, i);
+			if (i == quit || i == 2)
+				t[i].pid = 0;
 			target_stop(&t[i]);
 		}
 		round++;
 	}
 	stop_child(w1);
 	stop_child(w2);
-	TH_LOG("%d rounds", round);
-	ASSERT_LT(0, round);
+	TH_LOG("%d rounds; policy writes: %lu done, %lu EAGAIN, %lu other errors (last errno %d)",
+	       round, ws->ok, ws->eagain, ws->other, ws->last_errno);
+	ASSERT_LT(10, ws->ok);
+	ASSERT_EQ(0, ws->other);
+
+	/* Quiet now: the group's policy reaches every member and range. */
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, target_start_as(&t[i], i, false, 0));
+		ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", t[i].pid)));
+		ASSERT_EQ(0, range_setup(i, &t[i]));
+	}
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "interleave:1,3"));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, threads_not(t[i].pid, "interleave:1,3"));
+		ASSERT_STREQ("interleave:1,3",
+			     VMA_POLICY(t[i].pid, target_chunk(&t[i], 0)));
+		ASSERT_STREQ("bound",
+			     CFS_READ(cfsp("fast/tasks/%d/state", t[i].pid)));
+		ASSERT_STREQ("bound", CFS_READ(cfsp("fast/ranges/r%d/state", i)));
+		ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/r%d", i)));
+		ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", t[i].pid)));
+		ASSERT_EQ(0, threads_not(t[i].pid, "default"));
+		ASSERT_STREQ("default",
+			     VMA_POLICY(t[i].pid, target_chunk(&t[i], 0)));
+		target_stop(&t[i]);
+	}
 	ASSERT_EQ(0, cfs_rmdir(cfsp("fast")));
 }
 
 /*
  * Bound processes that keep creating threads and execve(2), while writers
  * change the policy; at the end every thread has the last policy written.
+ * The spawning target's threads live until they are let go ('R', every
+ * loop), so none of those listed at the end can have vanished unchecked.
  */
 TEST_F_TIMEOUT(cfs, race_threads_and_exec, 120)
 {
+	struct wstats *ws = wstats_map();
 	pid_t tids[MAX_THREADS], w1, w2;
 	struct target sp, ex;
 	int execs = 0, i, n;
 	double end;
 
+	ASSERT_NE(NULL, ws);
 	ASSERT_EQ(0, target_start_as(&sp, 2, true, 0));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", sp.pid)));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
-	w1 = start_policy_writer("fast", 1);
+	w1 = start_policy_writer("fast", 1, ws);
 	ASSERT_LE(0, w1);
-	w2 = start_policy_writer("fast", 5);
+	w2 = start_policy_writer("fast", 5, ws);
 	ASSERT_LE(0, w2);
 	end = now() + 6;
 	while (now() < end) {
 		/* A bound process that execs while being changed. */
 		ASSERT_EQ(0, target_start(&ex, 2));
-		if (!cfs_mkdir(cfsp("fast/tasks/%d", ex.pid))) {
-			target_exec(&ex);
-			execs++;
-			cfs_rmdir(cfsp("fast/tasks/%d", ex.pid));
-		}
+		ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", ex.pid)));
+		ASSERT_EQ(0, target_exec(&ex));
+		execs++;
+		ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state",
+						    ex.pid)));
+		ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", ex.pid)));
 		target_stop(&ex);
+		/* The spawner's threads go; it makes new ones. */
+		ASSERT_EQ(0, target_do(&sp, 'R'));
 	}
 	stop_child(w1);
 	stop_child(w2);
-	TH_LOG("%d execs", execs);
+	TH_LOG("%d execs; policy writes: %lu done, %lu EAGAIN, %lu other errors (last errno %d)",
+	       execs, ws->ok, ws->eagain, ws->other, ws->last_errno);
+	ASSERT_LT(10, ws->ok);
+	ASSERT_EQ(0, ws->other);
 	/* Quiet now: one more write reaches every thread of every member. */
 	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:1-2"));
 	ASSERT_EQ(0, threads_not(self->t.pid, "bind:1-2"));
+	/* Threads made since inherit it; none is made after 'H'. */
+	ASSERT_EQ(0, target_do(&sp, 'H'));
 	ASSERT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", sp.pid)));
 	n = list_tids(sp.pid, tids, MAX_THREADS);
-	ASSERT_LT(2, n);
+	ASSERT_LT(3, n);
 	for (i = 0; i < n; i++) {
-		const char *got = TASK_POLICY(sp.pid, tids[i]);
-
-		/* A short-lived thread may be gone since. */
-		if (*got)
-			ASSERT_STREQ("bind:1-2", got);
+		ASSERT_STREQ("bind:1-2", TASK_POLICY(sp.pid, tids[i]))
+			TH_LOG("thread %d", tids[i]);
 	}
 	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", sp.pid)));
 	ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", self->t.pid)));
 	ASSERT_EQ(0, threads_not(self->t.pid, "default"));
+	ASSERT_EQ(0, threads_not(sp.pid, "default"));
 	target_stop(&sp);
 }
 

@@ -149,7 +149,11 @@ static inline int np_read_file(const char *path, char *buf, size_t size)
 	return n;
 }
 
-/* Write a string to a file in one write(2). Returns 0 or -errno. */
+/*
+ * Write a string to a file in one write(2), and close it. Returns 0 or
+ * -errno: of the write, else of close(2) (a numa_maps line still pending
+ * is applied, or refused, there).
+ */
 static inline int np_write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY);
@@ -163,7 +167,8 @@ static inline int np_write_file(const char *path, const char *s)
 		ret = -errno;
 	else if ((size_t)n != strlen(s))
 		ret = -EIO;
-	close(fd);
+	if (close(fd) && !ret)
+		ret = -errno;
 	return ret;
 }
 

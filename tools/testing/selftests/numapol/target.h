@@ -62,23 +62,126 @@ static inline void *sleeper(void *arg)
 	return arg;
 }
 
+/* A thread that lives 30 ms (numapol_stress's churn). */
 static inline void *short_lived(void *arg)
 {
 	usleep(30000);
 	return arg;
 }
 
-/* Keeps creating short-lived threads, for the threads-during-write test. */
+/*
+ * The spawner of target_start_as(..., spawn = true) keeps creating threads
+ * (one every 2 ms, or without a pause after 'F'; at most HELD_MAX alive). Each lives until the test lets
+ * it go ('R'), so that a thread a test has listed is still there when the
+ * test checks it: a thread that vanished is never "probably fine".
+ */
+#define HELD_MAX	128
+
+struct held_slot {
+	pthread_t th;
+	pid_t tid;			/* set by the thread when it starts */
+	unsigned int epoch;		/* held.epoch when it was made */
+	bool used, going;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	unsigned int epoch;		/* bumped by each release ('R') */
+	int live;			/* slots in use */
+	bool paused;			/* 'H' ... 'G' */
+	bool fast;			/* 'F': no pause between two threads */
+	struct held_slot slot[HELD_MAX];
+} held = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+
+static inline void *held_thread(void *arg)
+{
+	struct held_slot *s = arg;
+
+	__atomic_store_n(&s->tid, (pid_t)syscall(__NR_gettid),
+			 __ATOMIC_RELEASE);
+	pthread_mutex_lock(&held.lock);
+	while (held.epoch == s->epoch)
+		pthread_cond_wait(&held.cond, &held.lock);
+	pthread_mutex_unlock(&held.lock);
+	return NULL;
+}
+
 static inline void *spawner(void *arg)
 {
 	for (;;) {
-		pthread_t th;
+		struct held_slot *s = NULL;
+		int i;
 
-		if (!pthread_create(&th, NULL, short_lived, NULL))
-			pthread_detach(th);
-		usleep(2000);
+		pthread_mutex_lock(&held.lock);
+		while (held.paused || held.live >= HELD_MAX)
+			pthread_cond_wait(&held.cond, &held.lock);
+		for (i = 0; i < HELD_MAX && !s; i++)
+			if (!held.slot[i].used)
+				s = &held.slot[i];
+		s->used = true;
+		s->going = false;
+		s->tid = 0;
+		s->epoch = held.epoch;
+		if (pthread_create(&s->th, NULL, held_thread, s))
+			s->used = false;
+		else
+			held.live++;
+		pthread_mutex_unlock(&held.lock);
+		if (!__atomic_load_n(&held.fast, __ATOMIC_RELAXED))
+			usleep(2000);
 	}
 	return arg;
+}
+
+/*
+ * 'R': let every spawned thread made so far go, and return once each has
+ * left the process (its /proc/self/task entry is gone): 0, or -1.
+ */
+static inline int held_release(void)
+{
+	char path[64];
+	int i, j, ret = 0;
+
+	pthread_mutex_lock(&held.lock);
+	for (i = 0; i < HELD_MAX; i++)
+		if (held.slot[i].used && held.slot[i].epoch == held.epoch)
+			held.slot[i].going = true;
+	held.epoch++;
+	pthread_cond_broadcast(&held.cond);
+	pthread_mutex_unlock(&held.lock);
+	/* Only this thread frees slots: the ones marked stay as they are. */
+	for (i = 0; i < HELD_MAX; i++) {
+		struct held_slot *s = &held.slot[i];
+
+		if (!s->going)
+			continue;
+		if (pthread_join(s->th, NULL))
+			ret = -1;
+		snprintf(path, sizeof(path), "/proc/self/task/%d",
+			 __atomic_load_n(&s->tid, __ATOMIC_ACQUIRE));
+		/* Joined: it is past exit_mm(); wait until it is reaped. */
+		for (j = 0; j < 10000 && !access(path, F_OK); j++)
+			usleep(1000);
+		if (!access(path, F_OK))
+			ret = -1;
+		pthread_mutex_lock(&held.lock);
+		s->going = false;
+		s->used = false;
+		held.live--;
+		pthread_cond_broadcast(&held.cond);
+		pthread_mutex_unlock(&held.lock);
+	}
+	return ret;
+}
+
+/* 'H' / 'G': stop / resume the spawner (no thread is being made after 'H'). */
+static inline void held_pause(bool pause)
+{
+	pthread_mutex_lock(&held.lock);
+	held.paused = pause;
+	pthread_cond_broadcast(&held.cond);
+	pthread_mutex_unlock(&held.lock);
 }
 
 static inline void target_main(int cmd, int resp, char *region,
@@ -125,6 +228,17 @@ static inline void target_main(int cmd, int resp, char *region,
 			    write(resp, &mask, sizeof(mask)) != sizeof(mask))
 				_exit(2);
 			continue;
+		case 'R':	/* let the spawned threads go (see spawner()) */
+			if (held_release())
+				_exit(2);
+			break;
+		case 'H':	/* pause the spawner */
+		case 'G':	/* resume it */
+			held_pause(c == 'H');
+			break;
+		case 'F':	/* the spawner makes threads as fast as it can */
+			__atomic_store_n(&held.fast, true, __ATOMIC_RELAXED);
+			break;
 		case 'Q':
 			_exit(0);
 		}
@@ -359,24 +473,14 @@ static inline int list_tids(pid_t pid, pid_t *tids, int max)
 }
 
 /*
- * Has thread tid of pid the policy want? A thread that is exiting has
- * already dropped its policy (it reads "default", or nothing once gone):
- * it counts as having it if it disappears within a moment.
+ * Has thread tid of pid the policy want? A thread that cannot be read (it
+ * has gone) has not: tests keep the threads they list alive until checked.
  */
 static inline bool thread_has_policy(pid_t pid, pid_t tid, const char *want)
 {
-	char buf[256], path[64];
-	int i;
+	char buf[256];
 
-	if (!strcmp(want, get_policy(pid, tid, buf, sizeof(buf))))
-		return true;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d", pid, tid);
-	for (i = 0; i < 100; i++) {
-		if (access(path, F_OK))
-			return true;
-		usleep(2000);
-	}
-	return false;
+	return !strcmp(want, get_policy(pid, tid, buf, sizeof(buf)));
 }
 
 /*
@@ -476,6 +580,8 @@ static inline int np_cgroup_enter(const char *path, pid_t pid)
  *	    in vfork(2) the thread sleeps uninterruptibly: it runs no
  *	    task_work and takes no signal.
  *	'E' reply 'k', then pthread_exit(3) (the main thread too)
+ *	'C' create thread t->n (the next slot): it sends its tid on its own
+ *	    reply pipe, then this thread replies 'k' (mt_spawn())
  * SIGUSR2 has an empty handler (a signal a tracer can stop a thread with).
  * The process is killed when the test that made it exits.
  */
@@ -492,6 +598,8 @@ struct mt_target {
 struct mt_thread_arg {
 	int cmd, resp, release, npages;
 	char *region;
+	struct mt_thread_arg *all;	/* every slot, for 'C' */
+	int *next;			/* the slot 'C' starts next */
 };
 
 static inline void mt_empty_handler(int sig)
@@ -547,6 +655,18 @@ static inline void *mt_thread(void *p)
 			if (write(a->resp, "k", 1) != 1)
 				_exit(2);
 			pthread_exit(NULL);
+		case 'C': {
+			/* Slots are taken in order; one 'C' at a time. */
+			int k = __atomic_fetch_add(a->next, 1, __ATOMIC_RELAXED);
+			pthread_t th;
+
+			if (k >= MT_MAX ||
+			    pthread_create(&th, NULL, mt_thread, &a->all[k]))
+				r = 'e';
+			else
+				pthread_detach(th);
+			break;
+		}
 		}
 		if (write(a->resp, &r, 1) != 1)
 			_exit(2);
@@ -569,7 +689,8 @@ static inline int mt_start_as(struct mt_target *t, int n, int npages,
 	t->region = np_map(npages);
 	if (!t->region || pipe(rel))
 		return -1;
-	for (i = 0; i < n; i++)
+	/* Every slot: threads 'C' creates later have theirs. */
+	for (i = 0; i < MT_MAX; i++)
 		if (pipe(cmd[i]) || pipe(resp[i]))
 			return -1;
 	pid = fork();	/* t may be shared with the child: not t->pid */
@@ -577,6 +698,7 @@ static inline int mt_start_as(struct mt_target *t, int n, int npages,
 		return -1;
 	if (!pid) {
 		static struct mt_thread_arg args[MT_MAX];
+		static int next;
 		pthread_t th;
 
 		if (uid && become(uid))
@@ -584,15 +706,16 @@ static inline int mt_start_as(struct mt_target *t, int n, int npages,
 		prctl(PR_SET_DUMPABLE, 1);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		signal(SIGUSR2, mt_empty_handler);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < MT_MAX; i++) {
 			close(cmd[i][1]);
 			close(resp[i][0]);
 			args[i] = (struct mt_thread_arg){
 				.cmd = cmd[i][0], .resp = resp[i][1],
 				.release = rel[0], .region = t->region,
-				.npages = npages,
+				.npages = npages, .all = args, .next = &next,
 			};
 		}
+		next = n;
 		close(rel[1]);
 		/* Created one after the other: thread list order. */
 		for (i = 1; i < n; i++)
@@ -604,12 +727,13 @@ static inline int mt_start_as(struct mt_target *t, int n, int npages,
 	t->pid = pid;
 	close(rel[0]);
 	t->release = rel[1];
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < MT_MAX; i++) {
 		close(cmd[i][0]);
 		close(resp[i][1]);
 		t->cmd[i] = cmd[i][1];
 		t->resp[i] = resp[i][0];
-		if (read(t->resp[i], &t->tid[i], sizeof(pid_t)) != sizeof(pid_t))
+		if (i < n && read(t->resp[i], &t->tid[i], sizeof(pid_t)) !=
+			     sizeof(pid_t))
 			return -1;
 	}
 	return 0;
@@ -640,6 +764,21 @@ static inline int mt_policy(struct mt_target *t, int i, char what, int *mode,
 	    read(t->resp[i], mask, sizeof(*mask)) != sizeof(*mask))
 		return -1;
 	return 0;
+}
+
+/*
+ * Have thread i create a thread (the next slot, t->n), which inherits its
+ * policy as any new thread does: its index, with t->tid[] set, or -1.
+ */
+static inline int mt_spawn(struct mt_target *t, int i)
+{
+	int k = t->n;
+
+	if (k >= MT_MAX || mt_do(t, i, 'C') ||
+	    read(t->resp[k], &t->tid[k], sizeof(pid_t)) != sizeof(pid_t))
+		return -1;
+	t->n = k + 1;
+	return k;
 }
 
 /* Put thread i into vfork(2); returns once it is there: 0 or -1. */
@@ -676,6 +815,19 @@ static inline char np_thread_state(pid_t pid, pid_t tid)
 		return 0;
 	p = strrchr(buf, ')');
 	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* Wait (10 s at most) until thread tid of pid is in state want: 0 or -1. */
+static inline int np_wait_state(pid_t pid, pid_t tid, char want)
+{
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		if (np_thread_state(pid, tid) == want)
+			return 0;
+		usleep(2000);
+	}
+	return -1;
 }
 
 /* Have the main thread pthread_exit(3), and wait until it is a zombie. */
@@ -718,7 +870,7 @@ static inline void mt_stop(struct mt_target *t)
 		return;
 	kill(t->pid, SIGKILL);
 	waitpid(t->pid, NULL, __WALL);
-	for (i = 0; i < t->n; i++) {
+	for (i = 0; i < MT_MAX; i++) {
 		close(t->cmd[i]);
 		close(t->resp[i]);
 	}

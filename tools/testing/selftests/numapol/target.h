@@ -75,7 +75,7 @@ static inline void *short_lived(void *arg)
  * it go ('R'), so that a thread a test has listed is still there when the
  * test checks it: a thread that vanished is never "probably fine".
  */
-#define HELD_MAX	128
+#define HELD_MAX	32
 
 struct held_slot {
 	pthread_t th;

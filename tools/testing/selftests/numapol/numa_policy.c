@@ -950,7 +950,8 @@ TEST_F_TIMEOUT(mtp, killed_writer_old_or_new, 60)
 	ASSERT_EQ(0, np_wait_state(t->pid, t->pid, 'T'));
 	/* The writer must still be waiting when it is killed. */
 	ASSERT_EQ(0, np_timeout_set(20000));
-	w = self->writers[0] = start_writer(t->pid, 0, "bind:2");
+	w = start_writer(t->pid, 0, "bind:2");
+	self->writers[0] = w;
 	ASSERT_LT(0, w);
 	snprintf(buf, sizeof(buf), "/proc/%d/syscall", w);
 	ASSERT_EQ(0, wait_in_write(w))

@@ -43,7 +43,8 @@ TEST(mbind_places_every_page_on_node)
 	np_touch(p, NPAGES);
 	ASSERT_EQ(0, np_page_nodes(0, p, NPAGES, status));
 	for (i = 0; i < NPAGES; i++) {
-		ASSERT_EQ(node, status[i]) TH_LOG("page %d", i);
+		ASSERT_EQ(node, status[i])
+			TH_LOG("page %d", i);
 	}
 	munmap(p, NPAGES * NP_PAGE_SIZE);
 }

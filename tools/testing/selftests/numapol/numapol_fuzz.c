@@ -665,7 +665,7 @@ static void maps_policy_field(const char *s, char *out, size_t size)
 	for (i = 0; i < ARRAY_SIZE(two); i++)
 		if (!strncmp(s, two[i], strlen(two[i])))
 			skip = strlen(two[i]);
-	n = skip + strcspn(s + skip, " \n");
+	n = skip + strcspn(s + skip, "\n ");
 	if (n >= size)
 		n = size - 1;
 	memcpy(out, s, n);
@@ -1181,7 +1181,7 @@ TEST_F_TIMEOUT(fuzz, numa_maps, 3600)
 	}
 	close(fd);	/* a pending line may be refused: not counted */
 	tfiles_close(&tf);
-	TH_LOG("%u writes, %u rejected; checked: %u policy lines (%u with pages moved), %u migrations",
+	TH_LOG("%u writes, %u rejected; checked: %u policy lines (%u moving pages), %u migrations",
 	       n, rejected, policies, moves, migrations);
 	ASSERT_LT(0, rejected);
 	ASSERT_LT(rejected, n);

@@ -179,8 +179,11 @@ struct group {
 	unsigned long eagain;		/* policy writes that failed so */
 };
 
-enum { K_PID, K_TID, K_POL, K_MOVE, K_MIGRATE, K_MKDIR, K_RMDIR, K_GROUP,
-       NKINDS };
+enum {
+	K_PID, K_TID, K_POL, K_MOVE, K_MIGRATE, K_MKDIR, K_RMDIR, K_GROUP,
+	NKINDS
+};
+
 static const char * const kind_names[] = {
 	"pid", "tid", "maps-policy", "maps-move", "migrate", "mkdir", "rmdir",
 	"group-policy",
@@ -686,7 +689,7 @@ static const char *maps_policy_at(const char *buf, unsigned long addr,
 		for (i = 0; i < ARRAY_SIZE(two); i++)
 			if (!strncmp(sp, two[i], strlen(two[i])))
 				skip = strlen(two[i]);
-		n = skip + strcspn(sp + skip, " \n");
+		n = skip + strcspn(sp + skip, "\n ");
 		n = n < size ? n : size - 1;
 		memcpy(out, sp, n);
 		out[n] = 0;
@@ -835,8 +838,8 @@ TEST_F_TIMEOUT(stress, races, 3600)
 	ASSERT_EQ(0, pthread_rwlockattr_init(&ra));
 	ASSERT_EQ(0, pthread_rwlockattr_setpshared(&ra, PTHREAD_PROCESS_SHARED));
 	/* A cpuset change must not wait behind a stream of writes. */
-	ASSERT_EQ(0, pthread_rwlockattr_setkind_np(&ra,
-				PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP));
+	k = PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
+	ASSERT_EQ(0, pthread_rwlockattr_setkind_np(&ra, k));
 	ASSERT_EQ(0, pthread_rwlock_init(&sh->mems_lock, &ra));
 	region = np_map(NPAGES);
 	ASSERT_NE(NULL, region);
@@ -893,7 +896,8 @@ TEST_F_TIMEOUT(stress, races, 3600)
 		/* Half the targets in a cpuset whose mems keep changing. */
 		pthread_rwlock_wrlock(&sh->mems_lock);
 		for (i = 1; i < NTARGETS; i += 2) {
-			ASSERT_EQ(0, cpuset_move_in(i)) TH_LOG("target %d", i);
+			ASSERT_EQ(0, cpuset_move_in(i))
+				TH_LOG("target %d", i);
 		}
 		c = time(NULL) % 2 ? ALL : 0x6;
 		if ((unsigned int)c != sh->mems)
@@ -1012,8 +1016,8 @@ TEST_F_TIMEOUT(stress, races, 3600)
 			if (strcmp(want, buf) && g->eagain &&
 			    !strcmp(buf, "error 11"))
 				continue;	/* a policy write failed on it */
-			ASSERT_STREQ(want, buf) TH_LOG("stress%d/tasks/%s", w,
-						      d->d_name);
+			ASSERT_STREQ(want, buf)
+				TH_LOG("stress%d/tasks/%s", w, d->d_name);
 		}
 		closedir(dh);
 		ASSERT_EQ(g->nb, n) TH_LOG("group stress%d", w);

@@ -71,9 +71,10 @@ static inline void *short_lived(void *arg)
 
 /*
  * The spawner of target_start_as(..., spawn = true) keeps creating threads
- * (one every 2 ms, or without a pause after 'F'; at most HELD_MAX alive). Each lives until the test lets
- * it go ('R'), so that a thread a test has listed is still there when the
- * test checks it: a thread that vanished is never "probably fine".
+ * (one every 2 ms, or without a pause after 'F'; at most HELD_MAX alive).
+ * Each lives until the test lets it go ('R'), so that a thread a test has
+ * listed is still there when the test checks it: a thread that vanished is
+ * never "probably fine".
  */
 #define HELD_MAX	32
 

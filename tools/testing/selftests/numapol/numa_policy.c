@@ -354,6 +354,63 @@ TEST(self_write)
 	ASSERT_EQ(MPOL_DEFAULT, mode);
 }
 
+/* One link of a chain of threads: make the next one, then exit. */
+static void *chain_link(void *arg)
+{
+	pthread_t next;
+
+	while (pthread_create(&next, NULL, chain_link, NULL))
+		sched_yield();
+	pthread_detach(next);
+	return NULL;
+}
+
+/*
+ * A process that never stops creating threads (eight chains: each thread
+ * makes the next and exits): a thread created by one that already took the new policy
+ * inherits it and needs no change, so a write converges instead of chasing
+ * new threads until it fails with EAGAIN.
+ */
+TEST(thread_chain_converges)
+{
+	char path[64], buf[256], sbuf[4096];
+	int status, tries;
+	pid_t pid;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		pthread_t first;
+		int i;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (i = 0; i < 8; i++)
+			if (pthread_create(&first, NULL, chain_link, NULL))
+				_exit(1);
+		for (;;)
+			pause();
+	}
+	/* Eight chains run once the process has nine threads. */
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	for (tries = 0; tries < 5000; tries++) {
+		ASSERT_LT(0, np_read_file(path, sbuf, sizeof(sbuf)));
+		if (strstr(sbuf, "Threads:\t9\n"))
+			break;
+		usleep(1000);
+	}
+	ASSERT_GT(5000, tries);
+	snprintf(path, sizeof(path), "/proc/%d/numa_policy", pid);
+	EXPECT_EQ(0, np_write_file(path, "bind:1"));
+	/* The main thread, and the link running now, have it. */
+	EXPECT_LT(0, np_read_file(path, buf, sizeof(buf)));
+	EXPECT_STREQ("bind:1\n", buf);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+}
+
 /* Kernel threads have no policy to change (kthreadd is pid 2). */
 TEST(kernel_thread_einval)
 {

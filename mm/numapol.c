@@ -606,6 +606,7 @@ static void numapol_undo_current(struct numapol_req *req)
 {
 	struct mempolicy *cur, *old;
 
+	/* Only current replaces current->mempolicy: no lock needed to read. */
 	if (req->inherited) {
 		/*
 		 * A thread created during the write by an updated thread runs a
@@ -616,36 +617,24 @@ static void numapol_undo_current(struct numapol_req *req)
 		old = mpol_dup(req->old);
 		if (IS_ERR(old))
 			return;
-		task_lock(current);
-		cur = current->mempolicy;
-		current->mempolicy = old;
-		mpol_rebind_task(current, &current->mems_allowed);
-		if (old && (old->mode == MPOL_INTERLEAVE ||
-			    old->mode == MPOL_WEIGHTED_INTERLEAVE)) {
-			current->il_prev = MAX_NUMNODES - 1;
-			current->il_weight = 0;
-		}
-		task_unlock(current);
-		mpol_put(cur);
-		return;
+	} else {
+		if (current->mempolicy != req->new)
+			return;
+		old = req->old;
+		req->old = NULL;	/* now current's */
+		req->applied = false;
 	}
 	task_lock(current);
 	cur = current->mempolicy;
-	if (cur != req->new) {
-		task_unlock(current);
-		return;
-	}
-	current->mempolicy = req->old;
+	current->mempolicy = old;
 	mpol_rebind_task(current, &current->mems_allowed);
-	if (req->old && (req->old->mode == MPOL_INTERLEAVE ||
-			 req->old->mode == MPOL_WEIGHTED_INTERLEAVE)) {
+	if (old && (old->mode == MPOL_INTERLEAVE ||
+		    old->mode == MPOL_WEIGHTED_INTERLEAVE)) {
 		current->il_prev = MAX_NUMNODES - 1;
 		current->il_weight = 0;
 	}
 	task_unlock(current);
-	req->old = NULL;	/* now current's */
 	mpol_put(cur);		/* current's reference; @req->new keeps its own */
-	req->applied = false;
 }
 
 static void numapol_twork(struct callback_head *head);

@@ -244,6 +244,7 @@ struct numapol_policy *numapol_parse(const char *buf, size_t len)
 		goto err;
 	}
 	kref_init(&pol->kref);
+	pol->home_node = NUMA_NO_NODE;
 
 	for (i = 0; i < ARRAY_SIZE(numapol_modes); i++) {
 		size_t n = strlen(numapol_modes[i].name);
@@ -285,6 +286,52 @@ err:
 	kfree(str);
 	kfree(pol);
 	return ERR_PTR(ret);
+}
+
+/**
+ * numapol_policy_new - make a policy from its parts, as the syscalls get it
+ * @mode: MPOL_DEFAULT, MPOL_PREFERRED, MPOL_BIND, ...
+ * @flags: MPOL_F_STATIC_NODES, MPOL_F_RELATIVE_NODES, MPOL_F_NUMA_BALANCING
+ * @nodes: the node list (empty for default and local)
+ * @home_node: a home node for a range policy (see
+ *	set_mempolicy_home_node(2)), or NUMA_NO_NODE
+ *
+ * The same rules as numapol_parse() (a preferred policy has one node);
+ * a home node needs a bind or preferred-many policy and an online node.
+ *
+ * Return: a new policy with one reference, ERR_PTR(-EINVAL) for a policy
+ * the rules refuse, ERR_PTR(-EOPNOTSUPP) for a home node with another
+ * mode (as set_mempolicy_home_node(2)), or ERR_PTR(-ENOMEM).
+ */
+struct numapol_policy *numapol_policy_new(unsigned short mode,
+					  unsigned short flags,
+					  const nodemask_t *nodes,
+					  int home_node)
+{
+	struct numapol_policy *pol;
+
+	if (mode >= MPOL_MAX || (flags & ~MPOL_MODE_FLAGS))
+		return ERR_PTR(-EINVAL);
+	if (home_node != NUMA_NO_NODE) {
+		if (home_node < 0 || home_node >= MAX_NUMNODES ||
+		    !node_online(home_node))
+			return ERR_PTR(-EINVAL);
+		if (mode != MPOL_BIND && mode != MPOL_PREFERRED_MANY)
+			return ERR_PTR(-EOPNOTSUPP);
+	}
+	pol = kzalloc(sizeof(*pol), GFP_KERNEL_ACCOUNT);
+	if (!pol)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&pol->kref);
+	pol->mode = mode;
+	pol->flags = flags;
+	pol->nodes = *nodes;
+	pol->home_node = home_node;
+	if (numapol_validate(pol)) {
+		kfree(pol);
+		return ERR_PTR(-EINVAL);
+	}
+	return pol;
 }
 
 static void numapol_policy_release(struct kref *kref)
@@ -340,7 +387,8 @@ bool numapol_policy_equal(const struct numapol_policy *a,
 			  const struct numapol_policy *b)
 {
 	return a->mode == b->mode && a->flags == b->flags &&
-	       a->all == b->all && nodes_equal(a->nodes, b->nodes);
+	       a->all == b->all && nodes_equal(a->nodes, b->nodes) &&
+	       a->home_node == b->home_node;
 }
 
 /**
@@ -442,6 +490,7 @@ struct numapol_req {
 	unsigned long start, end;	/* the range */
 	unsigned long deadline;		/* the range's lock wait ends here */
 	nodemask_t move_to;		/* the range policy's nodes, as set */
+	unsigned long mbind_flags;	/* MPOL_MF_STRICT, or 0 */
 	int ret;
 	bool applied;
 	bool undo;			/* run again to put @old back */
@@ -580,7 +629,8 @@ static int numapol_mbind_current(struct numapol_req *req)
 			   NUMAPOL_COMMITTED) != NUMAPOL_RUNNING)
 		return -EINTR;
 	ret = do_mbind(req->start, req->end - req->start, mode, flags,
-		       &nodes, 0);
+		       &nodes, req->mbind_flags,
+		       pol ? pol->home_node : NUMA_NO_NODE);
 	if (ret || !pol)
 		return ret;
 
@@ -1236,7 +1286,15 @@ int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,
  * @start: start of the range, page aligned
  * @end: its end (exclusive), page aligned
  * @pol: the policy, or NULL to remove the range's VMA policy
- * @move: also migrate the range's pages to the policy's nodes
+ * @flags: NUMAPOL_RANGE_MOVE: also migrate the range's pages to the
+ *	policy's nodes (only those mapped by this process alone, unless
+ *	NUMAPOL_RANGE_MOVE_ALL); NUMAPOL_RANGE_STRICT: as mbind(2)'s
+ *	MPOL_MF_STRICT, -EIO when pages of the range are not on the policy's
+ *	nodes (without a move: the policy is then not set) or could not be
+ *	moved there (also: some of the nodes are outside the caller's cpuset,
+ *	where it cannot allocate); NUMAPOL_RANGE_LRU_OFF: the
+ *	caller has called lru_cache_disable() (once for several ranges), see
+ *	numapol_migrate_range()
  *
  * A thread of the target calls do_mbind() itself (task_work), so VMAs are
  * split and merged, nodes checked against the target's cpuset and locks
@@ -1244,6 +1302,9 @@ int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,
  * @move, the pages of the range that sit elsewhere are then migrated to
  * the policy's nodes (spread over them) by the caller, in batches, as
  * numapol_migrate_range() does: the target is never the migration engine.
+ *
+ * A home node in @pol is set with the policy, as set_mempolicy_home_node(2)
+ * would set it.
  *
  * Return: 0, or as mbind(2) (-EFAULT for a hole in the range, ...);
  * -EINVAL for nodes the target may not use; -ESRCH when the target has
@@ -1254,10 +1315,11 @@ int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,
  */
 int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 		      unsigned long start, unsigned long end,
-		      struct numapol_policy *pol, bool move)
+		      struct numapol_policy *pol, unsigned int flags)
 {
 	struct numapol_req *req;
 	unsigned long deadline;
+	unsigned long failed = 0;
 	struct task_struct *t;
 	nodemask_t from;
 	long moved;
@@ -1289,6 +1351,9 @@ int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 	req->start = start;
 	req->end = end;
 	req->deadline = deadline;
+	/* Without a move, mbind(2) itself reports misplaced pages. */
+	if ((flags & NUMAPOL_RANGE_STRICT) && !(flags & NUMAPOL_RANGE_MOVE))
+		req->mbind_flags = MPOL_MF_STRICT;
 
 	numapol_req_queue(req);
 	ret = numapol_req_wait(req, deadline);
@@ -1296,12 +1361,23 @@ int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 		ret = 0;	/* it had started, and has completed */
 	if (!ret)
 		ret = req->ret;
-	if (!ret && move && pol && !nodes_empty(req->move_to)) {
+	if (!ret && (flags & NUMAPOL_RANGE_MOVE) && pol &&
+	    !nodes_empty(req->move_to)) {
 		nodes_andnot(from, node_states[N_MEMORY], req->move_to);
+		if (!(flags & NUMAPOL_RANGE_LRU_OFF))
+			lru_cache_disable();
 		moved = numapol_migrate_range(mm, start, end, &from,
-					      &req->move_to, ULONG_MAX, false);
+					      &req->move_to, ULONG_MAX,
+					      flags & NUMAPOL_RANGE_MOVE_ALL,
+					      &failed);
+		if (!(flags & NUMAPOL_RANGE_LRU_OFF))
+			lru_cache_enable();
 		if (moved < 0)
 			ret = moved;
+		else if ((flags & NUMAPOL_RANGE_STRICT) &&
+			 (failed || !nodes_subset(req->move_to,
+						  cpuset_current_mems_allowed)))
+			ret = -EIO;	/* as mbind(2) with MPOL_MF_STRICT */
 	}
 	numapol_req_put(req);
 unlock:
@@ -1499,6 +1575,7 @@ struct numapol_isolate {
 	unsigned long next;		/* where the next batch starts */
 	struct list_head *lists;	/* by target node */
 	bool move_all;			/* also pages mapped elsewhere */
+	unsigned long failed;		/* folios that could not be taken */
 };
 
 static bool numapol_isolate_full(struct numapol_isolate *iso)
@@ -1523,9 +1600,15 @@ static void numapol_isolate_folio(struct numapol_isolate *iso,
 	    nr > iso->budget - iso->isolated)
 		return;
 	iso->node = next_node_in(node, *iso->to);
-	if (__add_folio_for_migration(folio, node, &iso->lists[node],
-				      iso->move_all) == 1)
+	switch (__add_folio_for_migration(folio, node, &iso->lists[node],
+					  iso->move_all)) {
+	case 1:
 		iso->isolated += nr;
+		break;
+	case -EBUSY:	/* pinned, or being freed: mbind(2) counts it */
+		iso->failed++;
+		break;
+	}
 }
 
 /*
@@ -1652,6 +1735,8 @@ static void numapol_isolate_batch(struct mm_struct *mm, unsigned long end,
  * @max_pages: at most this many base pages move (ULONG_MAX: no limit)
  * @move_all: also move pages mapped by other processes (as
  *	migrate_pages(2) does for a caller with CAP_SYS_NICE)
+ * @nr_failed: if not NULL, incremented by the number of folios that
+ *	should have moved but could not be isolated or migrated
  *
  * Runs in the caller's context, in batches of NUMAPOL_MIGRATE_BATCH pages:
  * the mmap_lock is held (for reading) only while a batch is isolated, and
@@ -1662,7 +1747,10 @@ static void numapol_isolate_batch(struct mm_struct *mm, unsigned long end,
  * reaped by the OOM killer. As for
  * migrate_pages(2), pages are only placed on nodes of the caller's cpuset
  * (the caller checks the target's, numapol_may_migrate()). Pages are
- * counted in base pages: a 2 MiB folio is 512.
+ * counted in base pages: a 2 MiB folio is 512. The caller brackets its
+ * calls with lru_cache_disable() and lru_cache_enable(), as
+ * migrate_pages(2) does once per call: that drains every CPU's LRU
+ * caches, which is too costly to do per range.
  *
  * Return: the number of base pages migrated, -EINTR when the caller got a
  * fatal signal (pages moved so far stay moved), -ESRCH when the target
@@ -1671,7 +1759,7 @@ static void numapol_isolate_batch(struct mm_struct *mm, unsigned long end,
 long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 			   unsigned long end, const nodemask_t *from,
 			   const nodemask_t *to, unsigned long max_pages,
-			   bool move_all)
+			   bool move_all, unsigned long *nr_failed)
 {
 	struct numapol_isolate iso = {
 		.from = from,
@@ -1694,7 +1782,6 @@ long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 		INIT_LIST_HEAD(&iso.lists[n]);
 	iso.node = first_node(dest);
 
-	lru_cache_disable();
 	while (iso.next < end && moved < max_pages) {
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
@@ -1721,19 +1808,24 @@ long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 				.reason = MR_SYSCALL,
 			};
 			unsigned int done = 0;
+			int err;
 
 			if (list_empty(&iso.lists[n]))
 				continue;
 			/* As move_pages(2) does, counting base pages moved. */
-			if (migrate_pages(&iso.lists[n], alloc_migration_target,
-					  NULL, (unsigned long)&mtc,
-					  MIGRATE_SYNC, MR_SYSCALL, &done))
+			err = migrate_pages(&iso.lists[n], alloc_migration_target,
+					    NULL, (unsigned long)&mtc,
+					    MIGRATE_SYNC, MR_SYSCALL, &done);
+			if (err) {
 				putback_movable_pages(&iso.lists[n]);
+				iso.failed += err > 0 ? err : 1;
+			}
 			moved += done;
 		}
 		cond_resched();
 	}
-	lru_cache_enable();
 	kfree(iso.lists);
+	if (nr_failed)
+		*nr_failed += iso.failed;
 	return ret ? ret : moved;
 }

@@ -23,7 +23,12 @@
  *   replaced by a successful write of "policy", dropped on release.
  * - struct numapol_cfs_binding (tasks/<pid> or ranges/<name>) is a
  *   config_item whose ci_parent reference pins tasks/ or ranges/ and so the
- *   group: @grp is valid for the binding's whole life. It holds a reference
+ *   group until rmdir, which drops it before drop_item. A removed binding
+ *   uses @grp until it is finished, under the group lock: by rmdir itself
+ *   (the group cannot go while rmdir holds tasks/ or ranges/), or by the
+ *   group's drop worker, which holds a reference on the group (see
+ *   numapol_cfs_unlock()); the group's release finds no binding left.
+ *   It holds a reference
  *   on the target's struct pid (never a number: once the process is gone,
  *   pid_task() is NULL and a process that gets the same number later is a
  *   different struct pid, which no binding names). The pid reference is
@@ -59,8 +64,14 @@
  *   never take a group lock on our behalf, and the core waits for each
  *   at most numapol.timeout_ms, so a target that is itself blocked on a
  *   group lock (or stopped) makes the operation fail with EAGAIN instead
- *   of deadlocking. While mkdir or rmdir of a binding waits so, su_mutex
- *   is held: other mkdir/rmdir under numapol/ wait as long.
+ *   of deadlocking. While mkdir of a binding waits so, su_mutex is held:
+ *   other mkdir under numapol/ wait as long (killably).
+ * - rmdir of a binding (drop_item, which cannot fail) waits for its group
+ *   lock killably only. If it is killed first, the binding stays queued
+ *   on the group's @dropped list and the lock's holder hands it to a
+ *   worker when it unlocks (numapol_cfs_unlock()). Until then its target
+ *   keeps its policy; a mkdir of the same process (in any group) first
+ *   waits, killably, for it to be finished.
  */
 
 #include <linux/configfs.h>
@@ -69,6 +80,7 @@
 #include <linux/init.h>
 #include <linux/kstrtox.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/numapol.h>
@@ -78,6 +90,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
+#include <linux/workqueue.h>
 
 struct numapol_cfs_group {
 	struct config_group group;
@@ -87,6 +100,8 @@ struct numapol_cfs_group {
 	struct numapol_policy *pol;
 	bool move;
 	struct list_head bindings;	/* creation order */
+	struct llist_head dropped;	/* removed while the lock was busy */
+	struct work_struct drop_work;	/* finishes them */
 };
 
 enum numapol_cfs_kind {
@@ -108,18 +123,80 @@ struct numapol_cfs_binding {
 	unsigned long start, end;
 	bool enabled;
 	struct mm_struct *mm;		/* set while enabled */
+	/* rmdir'ed: left for whoever holds the group lock to finish. */
+	bool dropped;
+	struct llist_node drop;
 };
 
+static void numapol_cfs_finish_drop(struct numapol_cfs_binding *b);
+
+/* Finish the bindings removed while the group was busy; lock held. */
+static void numapol_cfs_finish_dropped(struct numapol_cfs_group *grp)
+{
+	struct numapol_cfs_binding *b, *next;
+	struct llist_node *first;
+
+	lockdep_assert_held(&grp->lock);
+	first = llist_reverse_order(llist_del_all(&grp->dropped));
+	llist_for_each_entry_safe(b, next, first, drop)
+		numapol_cfs_finish_drop(b);
+}
+
 /*
- * A killable guard(mutex): a group lock may be held while its policy is
- * re-applied to many targets, so whoever waits for it must stay killable.
+ * Unlock a group. A binding's rmdir (drop_item, which cannot fail) queues
+ * the binding on @dropped, then waits for the lock killably and finishes
+ * it; if it is killed first, the binding stays queued. Whoever unlocks
+ * hands what is queued to @drop_work: not finished in its own context,
+ * which may be that of a killed writer, or of a reader. The queue is never
+ * left behind: either the dropper gets the lock, or the holder, after
+ * unlocking, sees the queued binding (each side writes, then a full
+ * barrier, then reads what the other side writes). The work finds nothing
+ * left when the dropper got there first.
  */
-DEFINE_GUARD_COND(mutex, _kill, mutex_lock_killable(_T) == 0)
+static void numapol_cfs_unlock(struct numapol_cfs_group *grp)
+{
+	mutex_unlock(&grp->lock);
+	/* Pairs with the full barrier of llist_add() in the dropper. */
+	smp_mb();
+	if (llist_empty(&grp->dropped))
+		return;
+	/* The work holds the group until it has run. */
+	config_group_get(&grp->group);
+	if (!queue_work(system_unbound_wq, &grp->drop_work))
+		config_group_put(&grp->group);
+}
+
+/* @drop_work: take the lock (a worker is never killed) and finish. */
+static void numapol_cfs_drop_work(struct work_struct *work)
+{
+	struct numapol_cfs_group *grp =
+		container_of(work, struct numapol_cfs_group, drop_work);
+
+	if (!mutex_lock_killable(&grp->lock)) {
+		numapol_cfs_finish_dropped(grp);
+		numapol_cfs_unlock(grp);
+	}
+	config_group_put(&grp->group);
+}
+
+static int numapol_cfs_lock_killable(struct numapol_cfs_group *grp)
+{
+	return mutex_lock_killable(&grp->lock);
+}
+
+/*
+ * guard(numapol_grp_kill)(grp): a group lock may be held while its policy
+ * is re-applied to many targets, so whoever waits for it must stay
+ * killable; unlocking finishes the bindings removed meanwhile.
+ */
+DEFINE_GUARD(numapol_grp, struct numapol_cfs_group *, mutex_lock(&_T->lock),
+	     numapol_cfs_unlock(_T))
+DEFINE_GUARD_COND(numapol_grp, _kill, numapol_cfs_lock_killable(_T) == 0)
 
 /* Does a killable guard hold its lock (false: the wait was killed)? */
-static inline bool numapol_cfs_held(class_mutex_kill_t *guard)
+static inline bool numapol_cfs_held(class_numapol_grp_kill_t *guard)
 {
-	return class_mutex_kill_lock_ptr(guard);
+	return class_numapol_grp_kill_lock_ptr(guard);
 }
 
 static DEFINE_SPINLOCK(numapol_cfs_tasks_lock);
@@ -211,30 +288,49 @@ static bool numapol_cfs_denied(int err)
 	return err == -EACCES || err == -EPERM;
 }
 
+/* Does the process of @task run another mm than @mm (execve(2) since)? */
+static bool numapol_cfs_mm_replaced(struct task_struct *task,
+				    struct mm_struct *mm)
+{
+	struct task_struct *live = numapol_live_thread(task);
+	struct mm_struct *cur = get_task_mm(live);
+	bool replaced = cur && cur != mm;
+
+	put_task_struct(live);
+	if (cur)
+		mmput(cur);
+	return replaced;
+}
+
 /*
- * Give a binding @pol (NULL: remove a range's VMA policy). Called with the
- * group lock. Return: 0, -ESRCH when the target is gone, -EACCES or -EPERM
- * when it is out of the binding's reach, or an error of the core, in which
- * case the core has changed nothing.
+ * One try of numapol_cfs_apply(). *@execed is set when the process called
+ * execve(2) between our taking its mm and its change.
  */
-static int numapol_cfs_apply(struct numapol_cfs_binding *b,
-			     struct numapol_policy *pol, bool move)
+static int numapol_cfs_apply_once(struct numapol_cfs_binding *b,
+				  struct numapol_policy *pol, bool move,
+				  bool *execed)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
 	int ret;
 
-	lockdep_assert_held(&b->grp->lock);
 	ret = numapol_cfs_target(b, &task, &mm);
 	if (ret)
 		return ret;
 	ret = numapol_cfs_check_access(b, task, mm);
-	if (ret)
+	if (ret) {
+		/* A task binding's process is still there, in a new image. */
+		*execed = ret == -ESRCH && b->kind == NUMAPOL_CFS_TASK;
 		goto out;
-	if (b->kind == NUMAPOL_CFS_TASK)
+	}
+	if (b->kind == NUMAPOL_CFS_TASK) {
 		ret = numapol_set_process(task, mm, pol);
-	else
-		ret = numapol_set_range(task, mm, b->start, b->end, pol, move);
+		/* The core refuses an mm replaced since (EPERM); an LSM too. */
+		*execed = ret == -EPERM && numapol_cfs_mm_replaced(task, mm);
+	} else {
+		ret = numapol_set_range(task, mm, b->start, b->end, pol,
+					move ? NUMAPOL_RANGE_MOVE : 0);
+	}
 	if (!ret)
 		numapol_cfs_set_pol(b, pol);
 out:
@@ -243,8 +339,38 @@ out:
 	return ret;
 }
 
+/* How often a process that keeps calling execve(2) is tried again. */
+#define NUMAPOL_CFS_EXEC_TRIES	3
+
+/*
+ * Give a binding @pol (NULL: remove a range's VMA policy). Called with the
+ * group lock. A task binding outlives execve(2): when the process replaced
+ * its image while being changed, it is checked and changed again in its
+ * new one. Return: 0, -ESRCH when the target is gone, -EACCES or -EPERM
+ * when it is out of the binding's reach, -EAGAIN when it called execve(2)
+ * during each try, or an error of the core, in which case the core has
+ * changed nothing.
+ */
+static int numapol_cfs_apply(struct numapol_cfs_binding *b,
+			     struct numapol_policy *pol, bool move)
+{
+	int ret, tries = 0;
+	bool execed;
+
+	lockdep_assert_held(&b->grp->lock);
+	do {
+		execed = false;
+		ret = numapol_cfs_apply_once(b, pol, move, &execed);
+	} while (execed && ++tries < NUMAPOL_CFS_EXEC_TRIES);
+	/* Not skipped as gone or out of reach: it did not take the change. */
+	return execed ? -EAGAIN : ret;
+}
+
+/* Not removed, and a task binding or an enabled range. */
 static bool numapol_cfs_active(struct numapol_cfs_binding *b)
 {
+	if (READ_ONCE(b->dropped))
+		return false;
 	return b->kind == NUMAPOL_CFS_TASK || b->enabled;
 }
 
@@ -292,7 +418,7 @@ static ssize_t numapol_cfs_policy_show(struct config_item *item, char *page)
 	struct numapol_cfs_group *grp = to_numapol_cfs_group(item);
 	int len;
 
-	CLASS(mutex_kill, guard)(&grp->lock);
+	CLASS(numapol_grp_kill, guard)(grp);
 	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	len = numapol_format(grp->pol, page, PAGE_SIZE - 1);
@@ -320,7 +446,7 @@ static ssize_t numapol_cfs_policy_store(struct config_item *item,
 	if (IS_ERR(pol))
 		return PTR_ERR(pol);
 
-	if (mutex_lock_killable(&grp->lock)) {
+	if (numapol_cfs_lock_killable(grp)) {
 		numapol_policy_put(pol);
 		return -EINTR;
 	}
@@ -348,7 +474,7 @@ static ssize_t numapol_cfs_policy_store(struct config_item *item,
 	} else {
 		swap(grp->pol, pol);
 	}
-	mutex_unlock(&grp->lock);
+	numapol_cfs_unlock(grp);
 	numapol_policy_put(pol);
 	return ret ?: count;
 }
@@ -367,7 +493,7 @@ static ssize_t numapol_cfs_move_show(struct config_item *item, char *page)
 {
 	struct numapol_cfs_group *grp = to_numapol_cfs_group(item);
 
-	CLASS(mutex_kill, guard)(&grp->lock);
+	CLASS(numapol_grp_kill, guard)(grp);
 	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	return sysfs_emit(page, "%d\n", grp->move);
@@ -381,7 +507,7 @@ static ssize_t numapol_cfs_move_store(struct config_item *item,
 
 	if (numapol_cfs_parse_bool(page, &move))
 		return -EINVAL;
-	CLASS(mutex_kill, guard)(&grp->lock);
+	CLASS(numapol_grp_kill, guard)(grp);
 	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	grp->move = move;
@@ -403,7 +529,7 @@ static ssize_t numapol_cfs_state_show(struct config_item *item, char *page)
 {
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 
-	CLASS(mutex_kill, guard)(&b->grp->lock);
+	CLASS(numapol_grp_kill, guard)(b->grp);
 	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	if (b->pid && numapol_cfs_exited(b))
@@ -419,7 +545,7 @@ static ssize_t numapol_cfs_pid_show(struct config_item *item, char *page)
 {
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 
-	CLASS(mutex_kill, guard)(&b->grp->lock);
+	CLASS(numapol_grp_kill, guard)(b->grp);
 	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	return sysfs_emit(page, "%d\n", b->pid ? pid_vnr(b->pid) : 0);
@@ -444,7 +570,7 @@ static ssize_t numapol_cfs_pid_store(struct config_item *item,
 	if (!ret)
 		mmdrop(mm);
 	if (!ret)
-		ret = mutex_lock_killable(&b->grp->lock);
+		ret = numapol_cfs_lock_killable(b->grp);
 	if (!ret) {
 		if (b->enabled) {
 			ret = -EBUSY;
@@ -454,7 +580,7 @@ static ssize_t numapol_cfs_pid_store(struct config_item *item,
 			b->cred = get_current_cred();
 			b->err = 0;
 		}
-		mutex_unlock(&b->grp->lock);
+		numapol_cfs_unlock(b->grp);
 	}
 	put_pid(pid);
 	return ret ?: count;
@@ -463,7 +589,7 @@ static ssize_t numapol_cfs_pid_store(struct config_item *item,
 static ssize_t numapol_cfs_addr_show(struct numapol_cfs_binding *b,
 				     unsigned long *addr, char *page)
 {
-	CLASS(mutex_kill, guard)(&b->grp->lock);
+	CLASS(numapol_grp_kill, guard)(b->grp);
 	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	return sysfs_emit(page, "0x%lx\n", *addr);
@@ -478,7 +604,7 @@ static ssize_t numapol_cfs_addr_store(struct numapol_cfs_binding *b,
 	/* Hex, "0x" optional. */
 	if (kstrtoul(page, 16, &val) || (val & ~PAGE_MASK))
 		return -EINVAL;
-	CLASS(mutex_kill, guard)(&b->grp->lock);
+	CLASS(numapol_grp_kill, guard)(b->grp);
 	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	if (b->enabled)
@@ -522,7 +648,7 @@ static ssize_t numapol_cfs_enable_show(struct config_item *item, char *page)
 {
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 
-	CLASS(mutex_kill, guard)(&b->grp->lock);
+	CLASS(numapol_grp_kill, guard)(b->grp);
 	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	return sysfs_emit(page, "%d\n", b->enabled);
@@ -541,7 +667,7 @@ static int numapol_cfs_range_enable(struct numapol_cfs_binding *b)
 	ret = numapol_cfs_check_access(b, task, mm);
 	if (!ret)
 		ret = numapol_set_range(task, mm, b->start, b->end, grp->pol,
-					grp->move);
+					grp->move ? NUMAPOL_RANGE_MOVE : 0);
 	put_task_struct(task);
 	if (!ret) {
 		mmgrab(mm);
@@ -574,7 +700,7 @@ static ssize_t numapol_cfs_enable_store(struct config_item *item,
 
 	if (numapol_cfs_parse_bool(page, &enable))
 		return -EINVAL;
-	CLASS(mutex_kill, guard)(&b->grp->lock);
+	CLASS(numapol_grp_kill, guard)(b->grp);
 	if (!numapol_cfs_held(&guard))
 		return -EINTR;
 	if (enable == b->enabled)
@@ -691,23 +817,45 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 	pid = NULL;
 	b->cred = get_current_cred();
 
-	spin_lock(&numapol_cfs_tasks_lock);
-	if (numapol_cfs_find_task(b->pid))
-		ret = -EBUSY;
-	else
-		list_add_tail(&b->all, &numapol_cfs_tasks);
-	spin_unlock(&numapol_cfs_tasks_lock);
+	for (;;) {
+		struct numapol_cfs_binding *old;
+		struct numapol_cfs_group *busy = NULL;
+
+		spin_lock(&numapol_cfs_tasks_lock);
+		old = numapol_cfs_find_task(b->pid);
+		if (!old) {
+			list_add_tail(&b->all, &numapol_cfs_tasks);
+		} else if (READ_ONCE(old->dropped)) {
+			/* Alive: its binding on @dropped pins it. */
+			busy = old->grp;
+			config_group_get(&busy->group);
+		} else {
+			ret = -EBUSY;
+		}
+		spin_unlock(&numapol_cfs_tasks_lock);
+		if (!busy)
+			break;
+		/* Removed, not yet released: finish it (killably) first. */
+		ret = numapol_cfs_lock_killable(busy);
+		if (!ret) {
+			numapol_cfs_finish_dropped(busy);
+			numapol_cfs_unlock(busy);
+		}
+		config_group_put(&busy->group);
+		if (ret)
+			break;
+	}
 	if (ret)
 		goto out_free;
 
-	ret = mutex_lock_killable(&grp->lock);
+	ret = numapol_cfs_lock_killable(grp);
 	if (!ret) {
 		ret = numapol_set_process(task, mm, grp->pol);
 		if (!ret) {
 			numapol_cfs_set_pol(b, grp->pol);
 			list_add_tail(&b->node, &grp->bindings);
 		}
-		mutex_unlock(&grp->lock);
+		numapol_cfs_unlock(grp);
 	}
 	if (ret) {
 		spin_lock(&numapol_cfs_tasks_lock);
@@ -733,30 +881,64 @@ out_task:
 	return ERR_PTR(ret);
 }
 
-/* rmdir tasks/<pid>: the process's threads go back to "default". */
-static void numapol_cfs_task_drop(struct config_group *group,
-				  struct config_item *item)
+/*
+ * Finish a removed binding, with the group lock held: a task binding's
+ * threads go back to "default", an enabled range loses its VMA policy
+ * (best effort: a stopped target keeps the group's policy), then the
+ * binding leaves its group and drops the reference rmdir left it. The
+ * reset is made with the credentials of whoever named the target,
+ * whatever context finishes the binding.
+ */
+static void numapol_cfs_finish_drop(struct numapol_cfs_binding *b)
+{
+	const struct cred *old = NULL;
+
+	lockdep_assert_held(&b->grp->lock);
+	list_del(&b->node);
+	if (b->cred)
+		old = override_creds(b->cred);
+	if (b->kind == NUMAPOL_CFS_TASK) {
+		numapol_cfs_apply(b, numapol_cfs_default, false);
+		numapol_cfs_set_pol(b, NULL);
+		/* Only now may another group bind the process. */
+		spin_lock(&numapol_cfs_tasks_lock);
+		list_del(&b->all);
+		spin_unlock(&numapol_cfs_tasks_lock);
+	} else if (b->enabled) {
+		numapol_cfs_apply(b, NULL, false);
+		numapol_cfs_range_disabled(b);
+	}
+	if (old)
+		revert_creds(old);
+	config_item_put(&b->item);
+}
+
+/*
+ * rmdir of a binding. The group lock may be held by a policy write that
+ * waits for each member in turn (up to one numapol.timeout_ms each), and
+ * drop_item cannot fail: wait for it killably only. The binding is first
+ * queued and marked, so that it takes no part in what the holder is doing
+ * (numapol_cfs_active()); if rmdir is killed while waiting, the holder's
+ * unlock hands it to the group's worker (numapol_cfs_unlock()).
+ */
+static void numapol_cfs_binding_drop(struct config_group *group,
+				     struct config_item *item)
 {
 	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
 	struct numapol_cfs_group *grp = b->grp;
 
-	mutex_lock(&grp->lock);
-	list_del(&b->node);
-	/* Best effort: a stopped target keeps the group's policy. */
-	numapol_cfs_apply(b, numapol_cfs_default, false);
-	numapol_cfs_set_pol(b, NULL);
-	mutex_unlock(&grp->lock);
-
-	/* Only now may another group bind the process. */
-	spin_lock(&numapol_cfs_tasks_lock);
-	list_del(&b->all);
-	spin_unlock(&numapol_cfs_tasks_lock);
-	config_item_put(item);
+	WRITE_ONCE(b->dropped, true);
+	/* A full barrier before the lock; see numapol_cfs_unlock(). */
+	llist_add(&b->drop, &grp->dropped);
+	if (!mutex_lock_killable(&grp->lock)) {
+		numapol_cfs_finish_dropped(grp);
+		numapol_cfs_unlock(grp);
+	}
 }
 
 static struct configfs_group_operations numapol_cfs_tasks_ops = {
 	.make_item	= numapol_cfs_task_make,
-	.drop_item	= numapol_cfs_task_drop,
+	.drop_item	= numapol_cfs_binding_drop,
 };
 
 static const struct config_item_type numapol_cfs_tasks_type = {
@@ -779,37 +961,19 @@ static struct config_item *numapol_cfs_range_make(struct config_group *group,
 	b->grp = grp;
 	b->kind = NUMAPOL_CFS_RANGE;
 	INIT_LIST_HEAD(&b->all);
-	if (mutex_lock_killable(&grp->lock)) {
+	if (numapol_cfs_lock_killable(grp)) {
 		kfree(b);
 		return ERR_PTR(-EINTR);
 	}
 	config_item_init_type_name(&b->item, name, &numapol_cfs_range_type);
 	list_add_tail(&b->node, &grp->bindings);
-	mutex_unlock(&grp->lock);
+	numapol_cfs_unlock(grp);
 	return &b->item;
-}
-
-/* rmdir ranges/<name>: an enabled range loses its VMA policy. */
-static void numapol_cfs_range_drop(struct config_group *group,
-				   struct config_item *item)
-{
-	struct numapol_cfs_binding *b = to_numapol_cfs_binding(item);
-	struct numapol_cfs_group *grp = b->grp;
-
-	mutex_lock(&grp->lock);
-	list_del(&b->node);
-	if (b->enabled) {
-		/* Best effort, as for tasks. */
-		numapol_cfs_apply(b, NULL, false);
-		numapol_cfs_range_disabled(b);
-	}
-	mutex_unlock(&grp->lock);
-	config_item_put(item);
 }
 
 static struct configfs_group_operations numapol_cfs_ranges_ops = {
 	.make_item	= numapol_cfs_range_make,
-	.drop_item	= numapol_cfs_range_drop,
+	.drop_item	= numapol_cfs_binding_drop,
 };
 
 static const struct config_item_type numapol_cfs_ranges_type = {
@@ -850,6 +1014,8 @@ static struct config_group *numapol_cfs_group_make(struct config_group *root,
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&grp->lock);
 	INIT_LIST_HEAD(&grp->bindings);
+	init_llist_head(&grp->dropped);
+	INIT_WORK(&grp->drop_work, numapol_cfs_drop_work);
 	grp->pol = numapol_policy_get(numapol_cfs_default);
 	config_group_init_type_name(&grp->group, name, &numapol_cfs_group_type);
 	config_group_init_type_name(&grp->tasks, "tasks",

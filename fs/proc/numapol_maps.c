@@ -30,6 +30,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swap.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
@@ -215,6 +216,7 @@ static int numapol_maps_apply(struct file *file,
 	struct mm_struct *mm = priv->numapol->mm;
 	bool cap = file_ns_capable(file, &init_user_ns, CAP_SYS_NICE);
 	struct task_struct *task, *live;
+	bool lru_off = false;
 	int i, ret;
 
 	task = get_proc_task(priv->inode);
@@ -249,15 +251,30 @@ static int numapol_maps_apply(struct file *file,
 		if (l->skip)
 			continue;
 		if (l->pol) {
+			unsigned int flags = l->move ? NUMAPOL_RANGE_MOVE : 0;
+
+			if (lru_off)
+				flags |= NUMAPOL_RANGE_LRU_OFF;
 			ret = numapol_set_range(live, mm, l->start, l->end,
-						l->pol, l->move);
+						l->pol, flags);
 			continue;
 		}
+		/*
+		 * Drain every CPU's LRU caches once for the migration lines
+		 * of a write, not per line; not before the first one, so
+		 * that a write of policy lines alone never turns them off.
+		 */
+		if (!lru_off) {
+			lru_cache_disable();
+			lru_off = true;
+		}
 		moved = numapol_migrate_range(mm, l->start, l->end, &l->from,
-					      &l->to, l->max_pages, cap);
+					      &l->to, l->max_pages, cap, NULL);
 		if (moved < 0)
 			ret = moved;
 	}
+	if (lru_off)
+		lru_cache_enable();
 	mmput(mm);
 	put_task_struct(live);
 	return ret;

@@ -31,6 +31,8 @@ struct task_struct;
  *	resolved against the target's cpuset when the policy is applied
  * @nodes: the node list as written (empty for default and local, and
  *	when @all is set)
+ * @home_node: for a range, the node set_mempolicy_home_node(2) would set,
+ *	or NUMA_NO_NODE (always, for a task policy)
  *
  * A policy is immutable once parsed; share it by reference.
  */
@@ -40,6 +42,7 @@ struct numapol_policy {
 	unsigned short flags;
 	bool all;
 	nodemask_t nodes;
+	int home_node;
 };
 
 /**
@@ -65,6 +68,10 @@ struct numapol_maps_line {
 };
 
 struct numapol_policy *numapol_parse(const char *buf, size_t len);
+struct numapol_policy *numapol_policy_new(unsigned short mode,
+					  unsigned short flags,
+					  const nodemask_t *nodes,
+					  int home_node);
 int numapol_parse_maps_line(const char *line, size_t len,
 			    struct numapol_maps_line *out);
 int numapol_format(const struct numapol_policy *pol, char *buf, size_t size);
@@ -96,12 +103,18 @@ struct task_struct *numapol_live_thread(struct task_struct *task);
 struct mm_struct *numapol_access_mm(struct task_struct *task, bool group);
 int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,
 			bool cap_sys_nice);
+/* numapol_set_range() flags */
+#define NUMAPOL_RANGE_MOVE	0x1	/* migrate the range's pages */
+#define NUMAPOL_RANGE_LRU_OFF	0x2	/* the caller did lru_cache_disable() */
+#define NUMAPOL_RANGE_MOVE_ALL	0x4	/* also pages others map */
+#define NUMAPOL_RANGE_STRICT	0x8	/* -EIO for misplaced pages */
+
 int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 		      unsigned long start, unsigned long end,
-		      struct numapol_policy *pol, bool move);
+		      struct numapol_policy *pol, unsigned int flags);
 long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 			   unsigned long end, const nodemask_t *from,
 			   const nodemask_t *to, unsigned long max_pages,
-			   bool move_all);
+			   bool move_all, unsigned long *nr_failed);
 
 #endif /* _LINUX_NUMAPOL_H */

@@ -8,6 +8,7 @@
  * kmemleak reports make them fail (tests/run-all treats a splat as such).
  */
 #include <dirent.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -435,6 +436,162 @@ TEST_F(cfs, failed_write_changes_nothing)
 	ASSERT_EQ(0, threads_not(self->t.pid, "bind:2"));
 	ASSERT_EQ(0, threads_not(b.pid, "bind:2"));
 	target_stop(&b);
+}
+
+/*
+ * rmdir of a binding while a policy write of its group waits for a
+ * stopped member, up to one timeout per member: rmdir waits for the
+ * group, but killably (it used to sleep uninterruptibly, a hung task for
+ * the watchdog, deaf to SIGKILL). Killed, it still removes the binding;
+ * the target's reset is not lost, even when the writer is killed too: it
+ * comes once the group is free, and a mkdir of the process meanwhile
+ * waits for it instead of failing with EBUSY.
+ */
+TEST_F(cfs, rmdir_while_group_busy)
+{
+	int old = np_timeout_get(), status = 0, done[2];
+	struct pollfd pfd = { .events = POLLIN };
+	pid_t writer, remover;
+	struct target b;
+
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, target_start(&b, 1));
+	/* t first: the write changes it, then waits for b. */
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", b.pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("slow")));
+	ASSERT_EQ(0, kill(b.pid, SIGSTOP));
+	ASSERT_EQ(0, np_wait_state(b.pid, b.pid, 'T'));
+	ASSERT_EQ(0, np_timeout_set(8000));
+	ASSERT_EQ(0, pipe(done));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer) {
+		int err = -np_write_file(cfsp("fast/policy"), "bind:2");
+
+		/* Said as soon as the write returns. */
+		if (write(done[1], &err, sizeof(err)) != sizeof(err))
+			_exit(255);
+		_exit(err);
+	}
+	close(done[1]);
+	pfd.fd = done[0];
+	/* The writer holds the group and waits (killable, "D") for b. */
+	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
+	EXPECT_EQ(0, threads_not(self->t.pid, "bind:2"));
+	remover = fork();
+	ASSERT_LE(0, remover);
+	if (!remover)
+		_exit(-cfs_rmdir(cfsp("fast/tasks/%d", self->t.pid)));
+	/* rmdir waits for the group... */
+	EXPECT_EQ(0, np_wait_state(remover, remover, 'D'));
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	/* ... killably: it goes at once, the write still in progress. */
+	EXPECT_EQ(0, kill(remover, SIGKILL));
+	EXPECT_EQ(remover, waitpid(remover, &status, 0));
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	/* The binding is gone all the same. */
+	EXPECT_NE(0, access(cfsp("fast/tasks/%d", self->t.pid), F_OK));
+	/* Kill the writer too: the reset must not be lost with it. */
+	EXPECT_EQ(0, kill(writer, SIGKILL));
+	EXPECT_EQ(writer, waitpid(writer, &status, 0));
+	close(done[0]);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_STREQ("default", CFS_READ(cfsp("fast/policy")));
+	/*
+	 * A mkdir of the process (here, in another group) waits for its
+	 * reset and release by the group's worker, not EBUSY.
+	 */
+	EXPECT_EQ(0, np_write_file(cfsp("slow/policy"), "prefer:3"));
+	EXPECT_EQ(0, cfs_mkdir(cfsp("slow/tasks/%d", self->t.pid)));
+	EXPECT_EQ(0, threads_not(self->t.pid, "prefer:3"));
+	EXPECT_EQ(0, cfs_rmdir(cfsp("slow/tasks/%d", self->t.pid)));
+	EXPECT_EQ(0, threads_not(self->t.pid, "default"));
+	np_timeout_set(old);
+	kill(b.pid, SIGCONT);
+	target_stop(&b);
+}
+
+/*
+ * The reset of a binding removed by a killed rmdir is made by the group's
+ * worker once the group is free: it happens even if the write that held
+ * the group is killed, and nobody has to mkdir the process again.
+ */
+TEST_F(cfs, killed_rmdir_reset_not_lost)
+{
+	int old = np_timeout_get(), status = 0, i;
+	pid_t writer, remover;
+	struct target b;
+
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, target_start(&b, 1));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", b.pid)));
+	ASSERT_EQ(0, kill(b.pid, SIGSTOP));
+	ASSERT_EQ(0, np_wait_state(b.pid, b.pid, 'T'));
+	ASSERT_EQ(0, np_timeout_set(8000));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer)
+		_exit(-np_write_file(cfsp("fast/policy"), "bind:2"));
+	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
+	EXPECT_EQ(0, threads_not(self->t.pid, "bind:2"));
+	remover = fork();
+	ASSERT_LE(0, remover);
+	if (!remover)
+		_exit(-cfs_rmdir(cfsp("fast/tasks/%d", self->t.pid)));
+	EXPECT_EQ(0, np_wait_state(remover, remover, 'D'));
+	EXPECT_EQ(0, kill(remover, SIGKILL));
+	EXPECT_EQ(remover, waitpid(remover, &status, 0));
+	EXPECT_EQ(0, kill(writer, SIGKILL));
+	EXPECT_EQ(writer, waitpid(writer, &status, 0));
+	/* The worker's reset: an event to wait for, bounded (5 s). */
+	for (i = 0; i < 500 && threads_not(self->t.pid, "default"); i++)
+		usleep(10000);
+	EXPECT_EQ(0, threads_not(self->t.pid, "default"));
+	np_timeout_set(old);
+	kill(b.pid, SIGCONT);
+	target_stop(&b);
+}
+
+/*
+ * A bound process calls execve(2) while a policy write is changing it: the
+ * write took the process's old mm, and its change runs in the new one. The
+ * binding survives execve(2), so the member must get the policy (with the
+ * new mm, checked again), not be skipped as out of reach ("error 1") and
+ * keep the old one. Made deterministic with ptrace: the target is held at
+ * the entry of execve(2) while the write queues its change.
+ */
+TEST_F(cfs, exec_during_policy_write)
+{
+	int old = np_timeout_get(), status = 0;
+	struct target ex;
+	pid_t writer;
+	char c = 'X';
+
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, target_start(&ex, 1));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", ex.pid)));
+	ASSERT_EQ(0, np_ptrace_stop(ex.pid));
+	ASSERT_EQ(1, write(ex.cmd, &c, 1));
+	ASSERT_EQ(0, np_ptrace_to_syscall(ex.pid, __NR_execve, __NR_execveat));
+	ASSERT_EQ(0, np_timeout_set(5000));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer)
+		_exit(-np_write_file(cfsp("fast/policy"), "bind:2"));
+	/* The write has taken the old mm and waits for the target. */
+	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
+	EXPECT_EQ(0, np_ptrace_detach(ex.pid));
+	EXPECT_EQ(writer, waitpid(writer, &status, 0));
+	np_timeout_set(old);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(0, wait_comm(ex.pid, "sleep"));
+	EXPECT_STREQ("bind:2", CFS_READ(cfsp("fast/policy")));
+	EXPECT_STREQ("bound", CFS_READ(cfsp("fast/tasks/%d/state", ex.pid)));
+	EXPECT_EQ(0, threads_not(ex.pid, "bind:2"));
+	target_stop(&ex);
 }
 
 /* The binding outlives execve(2), as the task policy itself does. */

@@ -2,8 +2,9 @@
 /*
  * A target process for the numapol selftests, driven over two pipes: it
  * maps NPAGES pages before forking (so the parent knows their addresses)
- * and touches them, or reports its policy as get_mempolicy(2) sees it, on
- * command. Also small helpers for the numa_policy files.
+ * and touches them, reports its policy as get_mempolicy(2) sees it, or
+ * mbind(2)s part of them itself, on command. Also small helpers for the
+ * numa_policy files.
  */
 #ifndef NUMAPOL_TARGET_H
 #define NUMAPOL_TARGET_H
@@ -185,6 +186,18 @@ static inline void held_pause(bool pause)
 	pthread_mutex_unlock(&held.lock);
 }
 
+/*
+ * 'M': the target calls mbind(2) itself on [region + off, + len) with the
+ * nodes of mask (target_mbind()), and replies 0 or -errno (an int).
+ */
+struct target_mbind_req {
+	long off;		/* bytes from the start of the region */
+	unsigned long len;
+	unsigned long mask;	/* 0: no node mask */
+	int mode;
+	unsigned int flags;
+};
+
 static inline void target_main(int cmd, int resp, char *region,
 			       int nthreads, bool spawn)
 {
@@ -229,6 +242,20 @@ static inline void target_main(int cmd, int resp, char *region,
 			    write(resp, &mask, sizeof(mask)) != sizeof(mask))
 				_exit(2);
 			continue;
+		case 'M': {	/* mbind(2) part of the region, itself */
+			struct target_mbind_req m;
+			int ret;
+
+			if (read(cmd, &m, sizeof(m)) != sizeof(m))
+				_exit(2);
+			ret = np_mbind(region + m.off, m.len, m.mode,
+				       m.mask ? &m.mask : NULL,
+				       m.mask ? sizeof(m.mask) * 8 : 0,
+				       m.flags) ? -errno : 0;
+			if (write(resp, &ret, sizeof(ret)) != sizeof(ret))
+				_exit(2);
+			continue;
+		}
 		case 'R':	/* let the spawned threads go (see spawner()) */
 			if (held_release())
 				_exit(2);
@@ -306,6 +333,27 @@ static inline int target_policy(struct target *t, int *mode, unsigned long *mask
 	    read(t->resp, mask, sizeof(*mask)) != sizeof(*mask))
 		return -1;
 	return 0;
+}
+
+/*
+ * Have the target mbind(2) [region + off, + len) itself ('M'): the
+ * result of its mbind(2), 0 or -errno; -1000 when it does not answer.
+ */
+static inline int target_mbind(struct target *t, long off, unsigned long len,
+			       int mode, unsigned long mask, unsigned int flags)
+{
+	struct target_mbind_req m = {
+		.off = off, .len = len, .mask = mask, .mode = mode,
+		.flags = flags,
+	};
+	char c = 'M';
+	int ret;
+
+	if (write(t->cmd, &c, 1) != 1 ||
+	    write(t->cmd, &m, sizeof(m)) != sizeof(m) ||
+	    read(t->resp, &ret, sizeof(ret)) != sizeof(ret))
+		return -1000;
+	return ret;
 }
 
 /* Chunk i of the target's region. */
@@ -903,6 +951,43 @@ static inline int np_ptrace_interrupt(pid_t tid)
 		return -1;
 	return waitpid(tid, &status, __WALL) == tid && WIFSTOPPED(status) ?
 		0 : -1;
+}
+
+#define NP_PTRACE_SYSCALL	24
+#define NP_PTRACE_SETOPTIONS	0x4200
+#define NP_PTRACE_O_TRACESYSGOOD	1
+#define NP_PTRACE_GET_SYSCALL_INFO	0x420e
+
+/*
+ * Run a stopped, seized thread until it enters system call @nr (or @nr2),
+ * and leave it stopped there, before the call does anything: 0 or -1.
+ */
+static inline int np_ptrace_to_syscall(pid_t tid, long nr, long nr2)
+{
+	struct {
+		__u8 op, pad[3];
+		__u32 arch;
+		__u64 ip, sp, nr, args[6];
+	} info;
+	int i, status;
+
+	/* Syscall stops are only told apart with PTRACE_O_TRACESYSGOOD. */
+	if (syscall(__NR_ptrace, NP_PTRACE_SETOPTIONS, tid, 0,
+		    NP_PTRACE_O_TRACESYSGOOD))
+		return -1;
+	for (i = 0; i < 10000; i++) {
+		if (syscall(__NR_ptrace, NP_PTRACE_SYSCALL, tid, 0, 0) ||
+		    waitpid(tid, &status, __WALL) != tid || !WIFSTOPPED(status))
+			return -1;
+		memset(&info, 0, sizeof(info));
+		if (syscall(__NR_ptrace, NP_PTRACE_GET_SYSCALL_INFO, tid,
+			    sizeof(info), &info) <= 0)
+			continue;
+		if (info.op == 1 /* PTRACE_SYSCALL_INFO_ENTRY */ &&
+		    ((long)info.nr == nr || (long)info.nr == nr2))
+			return 0;
+	}
+	return -1;
 }
 
 /* Stop thread tid alone (PTRACE_SEIZE + PTRACE_INTERRUPT): 0 or -1. */

@@ -314,6 +314,7 @@ static struct action *add_action(struct plan *p, enum act_kind kind,
 {
 	struct action *a = ARR_PUSH(p->a, p->n, p->cap);
 
+	a->seq = p->n;
 	a->kind = kind;
 	a->group = xstrdup(group);
 	return a;
@@ -430,7 +431,7 @@ static int cmp_action(const void *a, const void *b)
 
 	if (x->kind != y->kind)
 		return (int)x->kind - (int)y->kind;
-	return (x > y) - (x < y);
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 void plan_compute(const struct state *des, const struct state *cur,
@@ -445,10 +446,7 @@ void plan_compute(const struct state *des, const struct state *cur,
 	for (i = 0; i < cur->ngroups; i++)
 		if (!state_find_group(des, cur->groups[i].name))
 			add_action(p, ACT_RM_GROUP, cur->groups[i].name);
-	/*
-	 * qsort() is not stable, but comparing addresses within one array
-	 * keeps the order in which the actions were added.
-	 */
+	/* qsort() is not stable: the sequence number keeps it so. */
 	if (p->n)
 		qsort(p->a, p->n, sizeof(*p->a), cmp_action);
 }
@@ -470,85 +468,88 @@ void plan_free(struct plan *p)
 
 /* ---- printing ---------------------------------------------------------- */
 
-void action_describe(const struct action *a, char *buf, size_t size)
+char *action_describe(const struct action *a)
 {
 	const struct st_range *r = &a->range, *o = &a->old;
 
 	switch (a->kind) {
 	case ACT_RM_RANGE:
-		snprintf(buf, size, "- range %s/ranges/%s (pid %d 0x%" PRIx64
-			 "-0x%" PRIx64 ")", a->group, r->name, r->pid,
-			 r->start, r->end);
-		break;
+		return xasprintf("- range %s/ranges/%s (pid %d 0x%" PRIx64
+				 "-0x%" PRIx64 ")", a->group, r->name, r->pid,
+				 r->start, r->end);
 	case ACT_UNBIND_TASK:
-		snprintf(buf, size, "- task %s/tasks/%d", a->group, a->pid);
-		break;
+		return xasprintf("- task %s/tasks/%d", a->group, a->pid);
 	case ACT_MK_GROUP:
-		snprintf(buf, size, "+ group %s (policy %s, move %d)",
-			 a->group, a->policy, a->move);
-		break;
+		return xasprintf("+ group %s (policy %s, move %d)", a->group,
+				 a->policy, a->move);
 	case ACT_SET_POLICY:
-		snprintf(buf, size, "~ group %s policy %s -> %s", a->group,
-			 a->old_policy, a->policy);
-		break;
+		return xasprintf("~ group %s policy %s -> %s", a->group,
+				 a->old_policy, a->policy);
 	case ACT_SET_MOVE:
-		snprintf(buf, size, "~ group %s move %d -> %d", a->group,
-			 a->old_move, a->move);
-		break;
+		return xasprintf("~ group %s move %d -> %d", a->group,
+				 a->old_move, a->move);
 	case ACT_BIND_TASK:
-		snprintf(buf, size, "+ task %s/tasks/%d", a->group, a->pid);
-		break;
+		return xasprintf("+ task %s/tasks/%d", a->group, a->pid);
 	case ACT_MK_RANGE:
-		snprintf(buf, size, "+ range %s/ranges/%s (pid %d 0x%" PRIx64
-			 "-0x%" PRIx64 "%s)", a->group, r->name, r->pid,
-			 r->start, r->end, r->enable ? "" : ", disabled");
-		break;
+		return xasprintf("+ range %s/ranges/%s (pid %d 0x%" PRIx64
+				 "-0x%" PRIx64 "%s)", a->group, r->name,
+				 r->pid, r->start, r->end,
+				 r->enable ? "" : ", disabled");
 	case ACT_UPDATE_RANGE:
-		snprintf(buf, size, "~ range %s/ranges/%s (pid %d 0x%" PRIx64
-			 "-0x%" PRIx64 " enable %d -> pid %d 0x%" PRIx64
-			 "-0x%" PRIx64 " enable %d)", a->group, r->name,
-			 o->pid, o->start, o->end, o->enable, r->pid,
-			 r->start, r->end, r->enable);
-		break;
+		return xasprintf("~ range %s/ranges/%s (pid %d 0x%" PRIx64
+				 "-0x%" PRIx64 " enable %d -> pid %d 0x%" PRIx64
+				 "-0x%" PRIx64 " enable %d)", a->group,
+				 r->name, o->pid, o->start, o->end, o->enable,
+				 r->pid, r->start, r->end, r->enable);
 	case ACT_RM_GROUP:
-		snprintf(buf, size, "- group %s", a->group);
-		break;
+		return xasprintf("- group %s", a->group);
 	}
+	return xstrdup("?");
 }
 
 void plan_print(const struct plan *p, FILE *out)
 {
-	char line[5000];
 	size_t i;
+	char *line;
 
 	if (!p->n)
 		fputs("no changes\n", out);
 	for (i = 0; i < p->n; i++) {
-		action_describe(&p->a[i], line, sizeof(line));
+		line = action_describe(&p->a[i]);
 		fprintf(out, "%s\n", line);
+		free(line);
 	}
 }
 
 /* ---- execution --------------------------------------------------------- */
 
+/* Write @val to the attribute @attr of the configfs directory @dir. */
+static int write_attr(const struct nc_ctx *ctx, const char *dir,
+		      const char *attr, const char *val, struct nc_err *e)
+{
+	char *path = xasprintf("%s/%s", dir, attr);
+	int r = cfgfs_write(ctx, path, val, e);
+
+	free(path);
+	return r;
+}
+
 static int write_hex(const struct nc_ctx *ctx, const char *dir,
 		     const char *attr, uint64_t v, struct nc_err *e)
 {
-	char path[PATH_MAX], val[32];
+	char val[32];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, attr);
 	snprintf(val, sizeof(val), "0x%" PRIx64, v);
-	return cfgfs_write(ctx, path, val, e);
+	return write_attr(ctx, dir, attr, val, e);
 }
 
 static int write_int(const struct nc_ctx *ctx, const char *dir,
 		     const char *attr, long v, struct nc_err *e)
 {
-	char path[PATH_MAX], val[32];
+	char val[32];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, attr);
 	snprintf(val, sizeof(val), "%ld", v);
-	return cfgfs_write(ctx, path, val, e);
+	return write_attr(ctx, dir, attr, val, e);
 }
 
 /* Write start and end so that start < end holds after each write. */
@@ -573,13 +574,11 @@ static int write_bounds(const struct nc_ctx *ctx, const char *dir,
 static int exec_mk_group(const struct nc_ctx *ctx, const struct action *a,
 			 struct nc_err *e)
 {
-	char path[PATH_MAX];
 	struct nc_err ignore;
 
 	if (cfgfs_mkdir(ctx, a->group, e))
 		return -1;
-	snprintf(path, sizeof(path), "%s/policy", a->group);
-	if (cfgfs_write(ctx, path, a->policy, e) ||
+	if (write_attr(ctx, a->group, "policy", a->policy, e) ||
 	    (a->move && write_int(ctx, a->group, "move", 1, e))) {
 		/* Do not leave a half-made group behind. */
 		cfgfs_rmdir(ctx, a->group, &ignore);
@@ -592,32 +591,36 @@ static int exec_mk_range(const struct nc_ctx *ctx, const struct action *a,
 			 struct nc_err *e)
 {
 	const struct st_range *r = &a->range;
-	char dir[PATH_MAX];
+	char *dir = xasprintf("%s/ranges/%s", a->group, r->name);
 	struct nc_err ignore;
+	int ret = -1;
 
-	snprintf(dir, sizeof(dir), "%s/ranges/%s", a->group, r->name);
 	if (cfgfs_mkdir(ctx, dir, e))
-		return -1;
+		goto out;
 	if (write_int(ctx, dir, "pid", r->pid, e) ||
 	    write_bounds(ctx, dir, NULL, r, e) ||
 	    (r->enable && write_int(ctx, dir, "enable", 1, e))) {
 		cfgfs_rmdir(ctx, dir, &ignore);
-		return -1;
+		goto out;
 	}
-	return 0;
+	ret = 0;
+out:
+	free(dir);
+	return ret;
 }
 
 static int exec_update_range(const struct nc_ctx *ctx,
 			     const struct action *a, struct nc_err *e)
 {
 	const struct st_range *r = &a->range, *o = &a->old;
+	char *dir = xasprintf("%s/ranges/%s", a->group, r->name);
 	struct st_range now = *o;
-	char dir[PATH_MAX];
 	struct nc_err ignore;
 
-	snprintf(dir, sizeof(dir), "%s/ranges/%s", a->group, r->name);
-	if (o->enable && write_int(ctx, dir, "enable", 0, e))
+	if (o->enable && write_int(ctx, dir, "enable", 0, e)) {
+		free(dir);
 		return -1;
+	}
 	now.enable = false;
 	if (o->pid != r->pid && write_int(ctx, dir, "pid", r->pid, e))
 		goto restore;
@@ -628,6 +631,7 @@ static int exec_update_range(const struct nc_ctx *ctx,
 	now.end = r->end;
 	if (r->enable && write_int(ctx, dir, "enable", 1, e))
 		goto restore;
+	free(dir);
 	return 0;
 restore:
 	/* Best effort: put the old binding back as it was. */
@@ -636,68 +640,77 @@ restore:
 	write_bounds(ctx, dir, &now, o, &ignore);
 	if (o->enable)
 		write_int(ctx, dir, "enable", 1, &ignore);
+	free(dir);
 	return -1;
 }
 
 static int exec_action(const struct nc_ctx *ctx, const struct action *a,
 		       struct nc_err *e)
 {
-	char path[PATH_MAX];
+	char *path;
+	int r;
 
 	switch (a->kind) {
 	case ACT_RM_RANGE:
-		snprintf(path, sizeof(path), "%s/ranges/%s", a->group,
-			 a->range.name);
-		return cfgfs_rmdir(ctx, path, e);
+		path = xasprintf("%s/ranges/%s", a->group, a->range.name);
+		r = cfgfs_rmdir(ctx, path, e);
+		break;
 	case ACT_UNBIND_TASK:
-		snprintf(path, sizeof(path), "%s/tasks/%d", a->group, a->pid);
-		return cfgfs_rmdir(ctx, path, e);
+		path = xasprintf("%s/tasks/%d", a->group, a->pid);
+		r = cfgfs_rmdir(ctx, path, e);
+		break;
 	case ACT_MK_GROUP:
 		return exec_mk_group(ctx, a, e);
 	case ACT_SET_POLICY:
-		snprintf(path, sizeof(path), "%s/policy", a->group);
-		return cfgfs_write(ctx, path, a->policy, e);
+		return write_attr(ctx, a->group, "policy", a->policy, e);
 	case ACT_SET_MOVE:
 		return write_int(ctx, a->group, "move", a->move, e);
 	case ACT_BIND_TASK:
-		snprintf(path, sizeof(path), "%s/tasks/%d", a->group, a->pid);
-		return cfgfs_mkdir(ctx, path, e);
+		path = xasprintf("%s/tasks/%d", a->group, a->pid);
+		r = cfgfs_mkdir(ctx, path, e);
+		break;
 	case ACT_MK_RANGE:
 		return exec_mk_range(ctx, a, e);
 	case ACT_UPDATE_RANGE:
 		return exec_update_range(ctx, a, e);
 	case ACT_RM_GROUP:
 		return cfgfs_rmdir(ctx, a->group, e);
+	default:
+		return nc_fail(e, "unknown action");
 	}
-	return nc_fail(e, "unknown action");
+	free(path);
+	return r;
 }
 
 int plan_execute(const struct nc_ctx *ctx, const struct plan *p,
 		 bool keep_going, FILE *out, FILE *err)
 {
-	char line[5000];
 	size_t i, j, done = 0;
 	int failed = 0;
 	struct nc_err e;
+	char *line;
 
 	for (i = 0; i < p->n; i++) {
-		action_describe(&p->a[i], line, sizeof(line));
+		line = action_describe(&p->a[i]);
 		if (!exec_action(ctx, &p->a[i], &e)) {
 			fprintf(out, "%s\n", line);
+			free(line);
 			done++;
 			continue;
 		}
 		failed++;
 		fprintf(err, "numacfg: action %zu of %zu failed: %s: %s\n",
 			i + 1, p->n, line, e.msg);
+		free(line);
 		if (keep_going)
 			continue;
 		fflush(out);
 		fprintf(err, "numacfg: applied %zu of %zu actions; stopped, not applied:\n",
 			done, p->n);
 		for (j = i; j < p->n; j++) {
-			action_describe(&p->a[j], line, sizeof(line));
+			line = action_describe(&p->a[j]);
 			fprintf(err, "numacfg:   %s\n", line);
+			free(line);
 		}
 		break;
 	}

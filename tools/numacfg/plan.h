@@ -28,6 +28,7 @@ enum act_kind {
 
 struct action {
 	enum act_kind kind;
+	size_t seq;			/* order of planning, for a stable sort */
 	char *group;
 	char *policy, *old_policy;	/* MK_GROUP, SET_POLICY */
 	bool move, old_move;		/* MK_GROUP, SET_MOVE */
@@ -58,7 +59,8 @@ int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
 void plan_compute(const struct state *des, const struct state *cur,
 		  const struct nodeset *mem, struct plan *p);
 
-void action_describe(const struct action *a, char *buf, size_t size);
+/* One line describing @a (caller frees). */
+char *action_describe(const struct action *a);
 /* One line per action, or "no changes". */
 void plan_print(const struct plan *p, FILE *out);
 

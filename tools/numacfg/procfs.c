@@ -17,13 +17,6 @@ static uint64_t page_size(void)
 	return ps > 0 ? (uint64_t)ps : 4096;
 }
 
-static int parse_hex(const char *s, uint64_t *v)
-{
-	if (!strncasecmp(s, "0x", 2))
-		s += 2;
-	return parse_u64(s, 16, v);
-}
-
 int mapping_parse(const char *s, struct mapping_spec *m, struct nc_err *e)
 {
 	char buf[256], *dash;
@@ -131,15 +124,6 @@ void maps_free(struct maps_vma *v, size_t n)
 	free(v);
 }
 
-static bool file_matches(const char *vpath, const char *want)
-{
-	size_t n = strlen(want);
-
-	if (strncmp(vpath, want, n))
-		return false;
-	return !vpath[n] || !strcmp(vpath + n, " (deleted)");
-}
-
 int mapping_resolve(const struct nc_ctx *ctx, pid_t pid,
 		    const struct mapping_spec *m, struct addr_range **r,
 		    size_t *n, struct nc_err *e)
@@ -168,7 +152,7 @@ int mapping_resolve(const struct nc_ctx *ctx, pid_t pid,
 			hit = !strcmp(v[i].path, special);
 			break;
 		case MAP_FILE:
-			hit = file_matches(v[i].path, m->path);
+			hit = path_is(v[i].path, m->path);
 			break;
 		default:
 			hit = v[i].start == m->start;
@@ -350,40 +334,18 @@ int proc_numa_maps_write(const struct nc_ctx *ctx, pid_t pid,
 	return proc_err(e, pid, "numa_maps");
 }
 
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 int proc_tids(const struct nc_ctx *ctx, pid_t pid, pid_t **tids, size_t *n,
 	      struct nc_err *e)
 {
-	char path[4096];
-	struct dirent *de;
-	size_t cap = 0;
-	DIR *d;
+	char *path = xasprintf("%s/%d/task", ctx->proc_root, pid);
+	int r = 0;
 
-	*tids = NULL;
-	*n = 0;
-	snprintf(path, sizeof(path), "%s/%d/task", ctx->proc_root, pid);
-	d = opendir(path);
-	if (!d) {
-		e->err_no = errno;
+	if (list_pids(path, tids, n)) {
 		nc_fail_errno(e, errno, "cannot read %s", path);
-		return proc_err(e, pid, "threads");
+		r = proc_err(e, pid, "threads");
 	}
-	while ((de = readdir(d))) {
-		pid_t tid;
-
-		if (!parse_pid(de->d_name, &tid))
-			*ARR_PUSH(*tids, *n, cap) = tid;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*tids, *n, sizeof(**tids), cmp_pid);
-	return 0;
+	free(path);
+	return r;
 }
 
 void proc_comm(const struct nc_ctx *ctx, pid_t pid, pid_t tid, char *buf,

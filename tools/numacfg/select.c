@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "select.h"
 
 #define PF_KTHREAD 0x00200000
@@ -40,11 +40,12 @@ static void parse_stat(const char *stat, struct proc_info *pi)
 
 static void parse_uid(const char *status, struct proc_info *pi)
 {
-	const char *p = strstr(status, "\nUid:");
+	char *v = status_field(status, "Uid");
 	unsigned int ruid, euid;
 
-	if (p && sscanf(p + 5, "%u %u", &ruid, &euid) == 2)
+	if (v && sscanf(v, "%u %u", &ruid, &euid) == 2)
 		pi->uid = euid;
+	free(v);
 }
 
 int proc_info_read(const struct nc_ctx *ctx, pid_t pid,
@@ -62,11 +63,7 @@ int proc_info_read(const struct nc_ctx *ctx, pid_t pid,
 		return -1;
 	parse_uid(buf, pi);
 	free(buf);
-	buf = read_proc(ctx, pid, "comm", NULL);
-	if (buf) {
-		snprintf(pi->comm, sizeof(pi->comm), "%s", rtrim(buf));
-		free(buf);
-	}
+	proc_comm(ctx, pid, 0, pi->comm, sizeof(pi->comm));
 	buf = read_proc(ctx, pid, "stat", NULL);
 	if (buf) {
 		parse_stat(buf, pi);
@@ -107,15 +104,6 @@ static bool comm_match(const char *want, const char *comm)
 {
 	return !strncmp(want, comm, 15) && (strlen(want) >= 15 ?
 		strlen(comm) >= 15 : !comm[strlen(want)]);
-}
-
-static bool exe_match(const char *want, const char *exe)
-{
-	size_t n = strlen(want);
-
-	if (!exe || strncmp(want, exe, n))
-		return false;
-	return !exe[n] || !strcmp(exe + n, " (deleted)");
 }
 
 /* @path equals @want or lies below it. */
@@ -159,7 +147,7 @@ bool selector_match(const struct selector *sel, const struct proc_info *pi)
 		return false;
 	if (sel->comm && !comm_match(sel->comm, pi->comm))
 		return false;
-	if (sel->exe && !exe_match(sel->exe, pi->exe))
+	if (sel->exe && !path_is(pi->exe, sel->exe))
 		return false;
 	if (sel->cmdline &&
 	    regexec(&sel->cmdline_re, pi->cmdline, 0, NULL, 0))
@@ -169,13 +157,6 @@ bool selector_match(const struct selector *sel, const struct proc_info *pi)
 	if (sel->cgroup && !cgroup_match(sel->cgroup, pi->cgroups))
 		return false;
 	return true;
-}
-
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 static bool is_self(const struct nc_ctx *ctx, pid_t pid)
@@ -198,27 +179,11 @@ static void try_pid(const struct nc_ctx *ctx, const struct selector *sel,
 }
 
 /* Numeric entries of /proc, sorted. */
-static int list_pids(const struct nc_ctx *ctx, pid_t **pids, size_t *n,
+static int proc_pids(const struct nc_ctx *ctx, pid_t **pids, size_t *n,
 		     struct nc_err *e)
 {
-	struct dirent *de;
-	size_t cap = 0;
-	DIR *d;
-
-	*pids = NULL;
-	*n = 0;
-	d = opendir(ctx->proc_root);
-	if (!d)
+	if (list_pids(ctx->proc_root, pids, n))
 		return nc_fail_errno(e, errno, "cannot read %s", ctx->proc_root);
-	while ((de = readdir(d))) {
-		pid_t pid;
-
-		if (!parse_pid(de->d_name, &pid))
-			*ARR_PUSH(*pids, *n, cap) = pid;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*pids, *n, sizeof(**pids), cmp_pid);
 	return 0;
 }
 
@@ -229,7 +194,7 @@ int proc_snapshot_read(const struct nc_ctx *ctx, struct proc_snapshot *s,
 	pid_t *pids;
 
 	memset(s, 0, sizeof(*s));
-	if (list_pids(ctx, &pids, &n, e))
+	if (proc_pids(ctx, &pids, &n, e))
 		return -1;
 	for (i = 0; i < n; i++) {
 		struct proc_info pi;
@@ -271,7 +236,7 @@ int select_scan(const struct nc_ctx *ctx, const struct proc_snapshot *snap,
 				*ARR_PUSH(*pids, *n, cap) = snap->procs[i].pid;
 		return 0;
 	}
-	if (list_pids(ctx, &all, &np, e))
+	if (proc_pids(ctx, &all, &np, e))
 		return -1;
 	for (i = 0; i < np; i++)
 		try_pid(ctx, sel, all[i], pids, n, &cap);

@@ -40,10 +40,15 @@ struct nc_ctx {
 /* Fill @ctx from NUMACFG_PROC_ROOT, NUMACFG_SYS_ROOT, NUMACFG_CONFIGFS_ROOT. */
 void nc_ctx_init(struct nc_ctx *ctx);
 
+/* With -v: "numacfg: MESSAGE" on stderr (what is written to the kernel). */
+void nc_trace(const struct nc_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Make room for one more element of size @sz in *@arr holding @n. */
@@ -76,5 +81,22 @@ char *rtrim(char *s);
 /* Parse a decimal pid / unsigned; 0 on success. */
 int parse_pid(const char *s, pid_t *pid);
 int parse_u64(const char *s, int base, uint64_t *v);
+/* Hexadecimal with an optional 0x; 0 on success. */
+int parse_hex(const char *s, uint64_t *v);
+
+/* qsort() comparator of pid_t. */
+int cmp_pid(const void *a, const void *b);
+/*
+ * The numeric entries of directory @dir (pids in /proc, tids in task/),
+ * sorted.  Returns 0, or -1 with errno set if @dir cannot be read.
+ */
+int list_pids(const char *dir, pid_t **pids, size_t *n);
+/*
+ * The value of "KEY:" in /proc/<pid>/status text, up to the end of its
+ * line, malloc'd; NULL if absent.
+ */
+char *status_field(const char *status, const char *key);
+/* A path from /proc/<pid>/maps or exe is @want (or @want " (deleted)"). */
+bool path_is(const char *path, const char *want);
 
 #endif

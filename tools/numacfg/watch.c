@@ -48,11 +48,12 @@ static int connector_open(struct nc_err *e)
 		.nl_family = AF_NETLINK,
 		.nl_groups = CN_IDX_PROC,
 	};
-	struct {
-		struct nlmsghdr nlh;
-		struct cn_msg cn;
-		enum proc_cn_mcast_op op;
-	} __attribute__((packed)) msg;
+	char msg[NLMSG_SPACE(sizeof(struct cn_msg) +
+			     sizeof(enum proc_cn_mcast_op))]
+		__attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *nlh = (struct nlmsghdr *)msg;
+	struct cn_msg *cn = NLMSG_DATA(nlh);
+	enum proc_cn_mcast_op op = PROC_CN_MCAST_LISTEN;
 	int fd;
 
 	fd = socket(PF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -64,15 +65,15 @@ static int connector_open(struct nc_err *e)
 		close(fd);
 		return -1;
 	}
-	memset(&msg, 0, sizeof(msg));
-	msg.nlh.nlmsg_len = sizeof(msg);
-	msg.nlh.nlmsg_type = NLMSG_DONE;
-	msg.nlh.nlmsg_pid = getpid();
-	msg.cn.id.idx = CN_IDX_PROC;
-	msg.cn.id.val = CN_VAL_PROC;
-	msg.cn.len = sizeof(enum proc_cn_mcast_op);
-	msg.op = PROC_CN_MCAST_LISTEN;
-	if (send(fd, &msg, sizeof(msg), 0) < 0) {
+	memset(msg, 0, sizeof(msg));
+	nlh->nlmsg_len = NLMSG_LENGTH(sizeof(*cn) + sizeof(op));
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_pid = getpid();
+	cn->id.idx = CN_IDX_PROC;
+	cn->id.val = CN_VAL_PROC;
+	cn->len = sizeof(op);
+	memcpy(cn->data, &op, sizeof(op));
+	if (send(fd, msg, nlh->nlmsg_len, 0) < 0) {
 		nc_fail_errno(e, errno, "proc connector subscribe");
 		close(fd);
 		return -1;

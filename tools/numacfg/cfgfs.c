@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cfgfs.h"
+#include "procfs.h"
 
 static int real_mkdir(const char *path)
 {
@@ -39,7 +40,10 @@ int cfgfs_check(const struct nc_ctx *ctx, struct nc_err *e)
 
 	if (stat(ctx->cfgfs_root, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
-	return nc_fail(e, "%s not found: is configfs mounted on /sys/kernel/config and the kernel built with CONFIG_NUMAPOL?",
+	/* No numapol at all: the one message every command gives. */
+	if (numapol_check(ctx, 0, e))
+		return -1;
+	return nc_fail(e, "%s not found: configfs is not mounted (mount -t configfs none /sys/kernel/config)",
 		       ctx->cfgfs_root);
 }
 

@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libsmartcols.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cfgfs.h"
 #include "nodelist.h"
@@ -11,184 +13,391 @@
 #include "policy.h"
 #include "procfs.h"
 
-enum {
-	COL_NAME, COL_POLICY, COL_MOVE, COL_PID, COL_COMM, COL_STATE,
-	COL_START, COL_END, COL_NODES	/* then one column per node */
-};
+#define OUT_MAX_COLS (16 + NC_MAX_NODES)
 
-struct status_table {
+struct out_table {
 	struct libscols_table *tb;
-	int nodes[NC_MAX_NODES];	/* node of each node column */
-	int nnodes;
+	const struct out_col *cols;
+	bool bytes;
+	int pos[OUT_MAX_COLS];		/* scols column of each column, or -1 */
 };
 
-static struct libscols_column *add_col(struct libscols_table *tb,
-				       const char *name, int json_type,
-				       int flags)
+static int find_col(const struct out_col *cols, size_t ncols,
+		    const char *name, size_t len)
 {
-	struct libscols_column *cl;
+	size_t i;
 
-	cl = scols_table_new_column(tb, name, 0, flags);
-	if (cl)
-		scols_column_set_json_type(cl, json_type);
-	return cl;
+	for (i = 0; i < ncols; i++)
+		if (strlen(cols[i].name) == len &&
+		    !strncasecmp(cols[i].name, name, len))
+			return (int)i;
+	return -1;
 }
 
-static int status_table_init(struct status_table *st, bool json, FILE *out,
-			     const struct nodeset *mem)
+static void col_names(const struct out_col *cols, size_t ncols, char *buf,
+		      size_t size)
 {
-	char name[32];
-	int n;
+	size_t i, len = 0;
 
-	st->tb = scols_new_table();
-	if (!st->tb)
-		return -1;
-	scols_table_set_stream(st->tb, out);
-	scols_table_enable_json(st->tb, json);
-	scols_table_set_name(st->tb, "numapol");
-	add_col(st->tb, "NAME", SCOLS_JSON_STRING, SCOLS_FL_TREE);
-	add_col(st->tb, "POLICY", SCOLS_JSON_STRING, 0);
-	add_col(st->tb, "MOVE", SCOLS_JSON_BOOLEAN_OPTIONAL, SCOLS_FL_RIGHT);
-	add_col(st->tb, "PID", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	add_col(st->tb, "COMM", SCOLS_JSON_STRING, 0);
-	add_col(st->tb, "STATE", SCOLS_JSON_STRING, 0);
-	add_col(st->tb, "START", SCOLS_JSON_STRING, 0);
-	add_col(st->tb, "END", SCOLS_JSON_STRING, 0);
-	st->nnodes = 0;
-	for (n = ns_next(mem, 0); n >= 0; n = ns_next(mem, n + 1)) {
-		snprintf(name, sizeof(name), "N%d", n);
-		add_col(st->tb, name, SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-		st->nodes[st->nnodes++] = n;
+	buf[0] = '\0';
+	for (i = 0; i < ncols && len + 1 < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s", i ? "," : "",
+				cols[i].name) ;
+}
+
+/* The columns in the order -o names them (or the default ones). */
+static int select_cols(const struct out_col *cols, size_t ncols,
+		       const char *list, int *order, size_t *n,
+		       struct nc_err *e)
+{
+	const char *p;
+	size_t i, len;
+	int c;
+
+	*n = 0;
+	if (!list || *list == '+') {
+		for (i = 0; i < ncols; i++)
+			if (cols[i].dflt)
+				order[(*n)++] = (int)i;
+		if (!list)
+			return 0;
+		list++;
 	}
+	for (p = list; *p; p += len + (p[len] == ',')) {
+		len = strcspn(p, ",");
+		c = find_col(cols, ncols, p, len);
+		if (c < 0) {
+			char names[1024];
+
+			col_names(cols, ncols, names, sizeof(names));
+			return nc_usage(e, "unknown column '%.*s' (columns: %s)",
+					(int)len, p, names);
+		}
+		if (*n < OUT_MAX_COLS)
+			order[(*n)++] = c;
+	}
+	if (!*n)
+		return nc_usage(e, "--output names no column");
 	return 0;
 }
 
-static void set_cell(struct libscols_line *ln, int col, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+struct out_table *out_table_new(const struct out_col *cols, size_t ncols,
+				const struct out_opts *opts, const char *name,
+				FILE *out, struct nc_err *e)
+{
+	struct out_table *t;
+	int order[OUT_MAX_COLS];
+	size_t n, i;
 
-static void set_cell(struct libscols_line *ln, int col, const char *fmt, ...)
+	if (ncols > OUT_MAX_COLS) {
+		nc_fail(e, "too many columns");
+		return NULL;
+	}
+	if (select_cols(cols, ncols, opts->columns, order, &n, e))
+		return NULL;
+	t = xcalloc(1, sizeof(*t));
+	t->cols = cols;
+	t->bytes = opts->bytes;
+	for (i = 0; i < ncols; i++)
+		t->pos[i] = -1;
+	t->tb = scols_new_table();
+	if (!t->tb) {
+		free(t);
+		nc_fail(e, "cannot create a table");
+		return NULL;
+	}
+	scols_table_set_stream(t->tb, out);
+	scols_table_enable_json(t->tb, opts->json);
+	scols_table_enable_raw(t->tb, opts->raw);
+	scols_table_enable_noheadings(t->tb, opts->noheadings);
+	scols_table_set_name(t->tb, name);
+	for (i = 0; i < n; i++) {
+		const struct out_col *c = &cols[order[i]];
+		struct libscols_column *cl;
+		int type = c->json_type;
+
+		if (t->pos[order[i]] >= 0)
+			continue;	/* named twice */
+		/* Human-readable sizes are strings in JSON, as in lsblk. */
+		if (type == SCOLS_JSON_NUMBER && (c->flags & SCOLS_FL_RIGHT) &&
+		    c->name[0] == 'N' && !opts->bytes)
+			type = SCOLS_JSON_STRING;
+		cl = scols_table_new_column(t->tb, c->name, 0, c->flags);
+		if (!cl)
+			continue;
+		scols_column_set_json_type(cl, type);
+		t->pos[order[i]] = (int)scols_table_get_ncols(t->tb) - 1;
+	}
+	return t;
+}
+
+struct libscols_line *out_line(struct out_table *t,
+			       struct libscols_line *parent)
+{
+	return scols_table_new_line(t->tb, parent);
+}
+
+void out_cell(struct out_table *t, struct libscols_line *ln, size_t col,
+	      const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
 
+	if (!ln || t->pos[col] < 0)
+		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) >= 0 && scols_line_refer_data(ln, col, s))
+	if (vasprintf(&s, fmt, ap) >= 0 &&
+	    scols_line_refer_data(ln, (size_t)t->pos[col], s))
 		free(s);
 	va_end(ap);
 }
 
-/* Pages per node of @pid in [start, end); the cells stay empty if gone. */
-static void set_pages(const struct nc_ctx *ctx, struct status_table *st,
-		      struct libscols_line *ln, pid_t pid, uint64_t start,
-		      uint64_t end)
+void size_human(uint64_t bytes, char *buf, size_t size)
 {
-	uint64_t *counts = xcalloc(NC_MAX_NODES, sizeof(*counts));
+	static const char units[] = "BKMGTPE";
+	uint64_t whole = bytes, rem = 0;
+	int u = 0;
+
+	while (whole >= 1024 && u < 6) {
+		rem = whole % 1024;
+		whole /= 1024;
+		u++;
+	}
+	/* One decimal, rounded, as util-linux does. */
+	rem = (rem * 10 + 512) / 1024;
+	if (rem >= 10) {
+		whole++;
+		rem = 0;
+	}
+	if (rem && whole < 1000)
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", whole, rem,
+			 units[u]);
+	else
+		snprintf(buf, size, "%" PRIu64 "%c", whole, units[u]);
+}
+
+void out_size(struct out_table *t, struct libscols_line *ln, size_t col,
+	      uint64_t bytes)
+{
+	char buf[32];
+
+	if (t->bytes) {
+		out_cell(t, ln, col, "%" PRIu64, bytes);
+		return;
+	}
+	size_human(bytes, buf, sizeof(buf));
+	out_cell(t, ln, col, "%s", buf);
+}
+
+void out_table_print(struct out_table *t)
+{
+	scols_print_table(t->tb);
+}
+
+void out_table_free(struct out_table *t)
+{
+	if (!t)
+		return;
+	scols_unref_table(t->tb);
+	free(t);
+}
+
+/* ---- status and dump --json --------------------------------------------- */
+
+enum {
+	COL_NAME, COL_POLICY, COL_MOVE, COL_PID, COL_COMM, COL_STATE,
+	COL_START, COL_END, COL_ENABLE, COL_NODES	/* one per node */
+};
+
+struct tree_cols {
+	struct out_col cols[COL_NODES + NC_MAX_NODES];
+	char names[NC_MAX_NODES][16];
+	int nodes[NC_MAX_NODES];	/* node of each node column */
+	int nnodes;
+};
+
+/*
+ * The columns of the configfs tree; START and END are shown by default
+ * only when there are ranges, ENABLE only in dump, node columns only in
+ * status.
+ */
+static size_t tree_cols_init(struct tree_cols *tc, const struct state *s,
+			     const struct nodeset *mem)
+{
+	static const struct out_col fixed[COL_NODES] = {
+		[COL_NAME] = { "NAME", SCOLS_JSON_STRING, SCOLS_FL_TREE, true },
+		[COL_POLICY] = { "POLICY", SCOLS_JSON_STRING, 0, true },
+		[COL_MOVE] = { "MOVE", SCOLS_JSON_BOOLEAN_OPTIONAL,
+			       SCOLS_FL_RIGHT, true },
+		[COL_PID] = { "PID", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT, true },
+		[COL_COMM] = { "COMM", SCOLS_JSON_STRING, 0, true },
+		[COL_STATE] = { "STATE", SCOLS_JSON_STRING, 0, true },
+		[COL_START] = { "START", SCOLS_JSON_STRING, 0, false },
+		[COL_END] = { "END", SCOLS_JSON_STRING, 0, false },
+		[COL_ENABLE] = { "ENABLE", SCOLS_JSON_BOOLEAN_OPTIONAL,
+				 SCOLS_FL_RIGHT, false },
+	};
+	size_t i;
+	int n;
+	bool ranges = false;
+
+	memcpy(tc->cols, fixed, sizeof(fixed));
+	for (i = 0; i < s->ngroups; i++)
+		ranges |= s->groups[i].nranges > 0;
+	tc->cols[COL_START].dflt = tc->cols[COL_END].dflt = ranges;
+	tc->nnodes = 0;
+	if (!mem) {
+		tc->cols[COL_COMM].dflt = false;
+		tc->cols[COL_ENABLE].dflt = ranges;
+		return COL_NODES;
+	}
+	for (n = ns_next(mem, 0); n >= 0; n = ns_next(mem, n + 1)) {
+		struct out_col *c = &tc->cols[COL_NODES + tc->nnodes];
+
+		snprintf(tc->names[tc->nnodes], sizeof(tc->names[0]), "N%d", n);
+		c->name = tc->names[tc->nnodes];
+		c->json_type = SCOLS_JSON_NUMBER;
+		c->flags = SCOLS_FL_RIGHT;
+		c->dflt = true;
+		tc->nodes[tc->nnodes++] = n;
+	}
+	return COL_NODES + tc->nnodes;
+}
+
+/* Memory per node of @pid in [start, end); the cells stay empty if gone. */
+static void set_memory(const struct nc_ctx *ctx, const struct tree_cols *tc,
+		       struct out_table *t, struct libscols_line *ln,
+		       pid_t pid, uint64_t start, uint64_t end)
+{
+	uint64_t *bytes;
 	struct nm_vma *v;
 	struct nc_err e;
 	size_t nv;
 	int i;
 
-	if (pid > 0 && !numa_maps_read(ctx, pid, &v, &nv, &e)) {
-		numa_maps_sum(v, nv, start, end, counts);
-		numa_maps_free(v, nv);
-		for (i = 0; i < st->nnodes; i++)
-			set_cell(ln, COL_NODES + i, "%" PRIu64,
-				 counts[st->nodes[i]]);
-	}
-	free(counts);
+	if (pid <= 0 || numa_maps_read(ctx, pid, &v, &nv, &e))
+		return;
+	bytes = xcalloc(NC_MAX_NODES, sizeof(*bytes));
+	numa_maps_sum(v, nv, start, end, true, bytes);
+	numa_maps_free(v, nv);
+	for (i = 0; i < tc->nnodes; i++)
+		out_size(t, ln, COL_NODES + i, bytes[tc->nodes[i]]);
+	free(bytes);
 }
 
-static void add_binding(const struct nc_ctx *ctx, struct status_table *st,
-			struct libscols_line *parent, const char *name,
-			pid_t pid, const char *state,
-			const struct st_range *r)
+static void add_binding(const struct nc_ctx *ctx, const struct tree_cols *tc,
+			struct out_table *t, struct libscols_line *parent,
+			const char *name, pid_t pid, const char *state,
+			const struct st_range *r, bool memory)
 {
-	struct libscols_line *ln = scols_table_new_line(st->tb, parent);
+	struct libscols_line *ln = out_line(t, parent);
+	bool gone = !strcmp(state, "exited");
 	char comm[64];
 
 	if (!ln)
 		return;
-	set_cell(ln, COL_NAME, "%s", name);
-	set_cell(ln, COL_PID, "%d", pid);
+	out_cell(t, ln, COL_NAME, "%s", name);
+	out_cell(t, ln, COL_PID, "%d", pid);
 	proc_comm(ctx, pid, 0, comm, sizeof(comm));
-	if (*comm && strcmp(state, "exited"))
-		set_cell(ln, COL_COMM, "%s", comm);
-	set_cell(ln, COL_STATE, "%s", state);
+	if (*comm && !gone)
+		out_cell(t, ln, COL_COMM, "%s", comm);
+	out_cell(t, ln, COL_STATE, "%s", state);
 	if (r) {
-		set_cell(ln, COL_START, "0x%" PRIx64, r->start);
-		set_cell(ln, COL_END, "0x%" PRIx64, r->end);
+		out_cell(t, ln, COL_START, "0x%" PRIx64, r->start);
+		out_cell(t, ln, COL_END, "0x%" PRIx64, r->end);
+		out_cell(t, ln, COL_ENABLE, "%d", r->enable);
 	}
-	if (strcmp(state, "exited"))
-		set_pages(ctx, st, ln, pid, r ? r->start : 0,
-			  r ? r->end : UINT64_MAX);
+	if (memory && !gone)
+		set_memory(ctx, tc, t, ln, pid, r ? r->start : 0,
+			   r ? r->end : UINT64_MAX);
 }
 
-int output_status(const struct nc_ctx *ctx, bool json, FILE *out,
-		  struct nc_err *e)
+static int output_tree(const struct nc_ctx *ctx, const struct out_opts *opts,
+		       bool memory, FILE *out, struct nc_err *e)
 {
-	struct status_table st;
+	struct tree_cols *tc;
+	struct out_table *t;
 	struct nodeset mem;
 	struct state s;
 	char name[512];
-	size_t i, j;
+	size_t i, j, ncols;
 
 	if (nodes_has_memory(ctx, &mem, e) || cfgfs_read_state(ctx, &s, e))
 		return -1;
-	if (status_table_init(&st, json, out, &mem)) {
+	tc = xcalloc(1, sizeof(*tc));
+	ncols = tree_cols_init(tc, &s, memory ? &mem : NULL);
+	t = out_table_new(tc->cols, ncols, opts, "numapol", out, e);
+	if (!t) {
+		free(tc);
 		state_free(&s);
-		return nc_fail(e, "cannot create a table");
+		return -1;
 	}
 	for (i = 0; i < s.ngroups; i++) {
 		const struct st_group *g = &s.groups[i];
-		struct libscols_line *gl = scols_table_new_line(st.tb, NULL);
+		struct libscols_line *gl = out_line(t, NULL);
 
-		if (!gl)
-			continue;
-		set_cell(gl, COL_NAME, "%s", g->name);
-		set_cell(gl, COL_POLICY, "%s", g->policy);
-		set_cell(gl, COL_MOVE, "%d", g->move);
+		out_cell(t, gl, COL_NAME, "%s", g->name);
+		out_cell(t, gl, COL_POLICY, "%s", g->policy);
+		out_cell(t, gl, COL_MOVE, "%d", g->move);
 		for (j = 0; j < g->ntasks; j++) {
 			snprintf(name, sizeof(name), "tasks/%d",
 				 g->tasks[j].pid);
-			add_binding(ctx, &st, gl, name, g->tasks[j].pid,
-				    g->tasks[j].state, NULL);
+			add_binding(ctx, tc, t, gl, name, g->tasks[j].pid,
+				    g->tasks[j].state, NULL, memory);
 		}
 		for (j = 0; j < g->nranges; j++) {
-			snprintf(name, sizeof(name), "ranges/%s",
-				 g->ranges[j].name);
-			add_binding(ctx, &st, gl, name, g->ranges[j].pid,
-				    g->ranges[j].state, &g->ranges[j]);
+			char *rn = xasprintf("ranges/%s", g->ranges[j].name);
+
+			add_binding(ctx, tc, t, gl, rn, g->ranges[j].pid,
+				    g->ranges[j].state, &g->ranges[j], memory);
+			free(rn);
 		}
 	}
-	if (!s.ngroups && !json)
+	if (!s.ngroups && !opts->json && !opts->raw && memory)
 		fputs("no groups configured\n", out);
 	else
-		scols_print_table(st.tb);
-	scols_unref_table(st.tb);
+		out_table_print(t);
+	out_table_free(t);
+	free(tc);
 	state_free(&s);
 	return 0;
 }
 
-int output_threads(const struct nc_ctx *ctx, pid_t pid, FILE *out,
-		   struct nc_err *e)
+int output_status(const struct nc_ctx *ctx, const struct out_opts *opts,
+		  FILE *out, struct nc_err *e)
 {
-	struct libscols_table *tb;
+	return output_tree(ctx, opts, true, out, e);
+}
+
+int output_dump_json(const struct nc_ctx *ctx, const struct out_opts *opts,
+		     FILE *out, struct nc_err *e)
+{
+	return output_tree(ctx, opts, false, out, e);
+}
+
+/* ---- get --threads ------------------------------------------------------ */
+
+int output_threads(const struct nc_ctx *ctx, pid_t pid,
+		   const struct out_opts *opts, FILE *out, struct nc_err *e)
+{
+	static const struct out_col cols[] = {
+		{ "TID", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT, true },
+		{ "COMM", SCOLS_JSON_STRING, 0, true },
+		{ "POLICY", SCOLS_JSON_STRING, 0, true },
+	};
 	char pol[NC_POLICY_MAX], comm[64];
+	struct out_table *t;
 	struct nc_err sub;
 	pid_t *tids;
 	size_t n, i;
 
-	if (proc_tids(ctx, pid, &tids, &n, e))
+	if (numapol_check(ctx, pid, e) || proc_tids(ctx, pid, &tids, &n, e))
 		return -1;
-	tb = scols_new_table();
-	if (!tb) {
+	t = out_table_new(cols, 3, opts, "threads", out, e);
+	if (!t) {
 		free(tids);
-		return nc_fail(e, "cannot create a table");
+		return -1;
 	}
-	scols_table_set_stream(tb, out);
-	add_col(tb, "TID", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT);
-	add_col(tb, "COMM", SCOLS_JSON_STRING, 0);
-	add_col(tb, "POLICY", SCOLS_JSON_STRING, 0);
 	for (i = 0; i < n; i++) {
 		struct libscols_line *ln;
 
@@ -197,21 +406,19 @@ int output_threads(const struct nc_ctx *ctx, pid_t pid, FILE *out,
 				     &sub)) {
 			if (sub.err_no == ESRCH)
 				continue;
-			scols_unref_table(tb);
+			out_table_free(t);
 			free(tids);
 			*e = sub;
 			return -1;
 		}
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln)
-			continue;
+		ln = out_line(t, NULL);
 		proc_comm(ctx, pid, tids[i], comm, sizeof(comm));
-		set_cell(ln, 0, "%d", tids[i]);
-		set_cell(ln, 1, "%s", comm);
-		set_cell(ln, 2, "%s", pol);
+		out_cell(t, ln, 0, "%d", tids[i]);
+		out_cell(t, ln, 1, "%s", comm);
+		out_cell(t, ln, 2, "%s", pol);
 	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
+	out_table_print(t);
+	out_table_free(t);
 	free(tids);
 	return 0;
 }

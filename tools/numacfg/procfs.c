@@ -200,6 +200,7 @@ int numa_maps_parse_line(const char *line, struct nm_vma *v)
 	if (sscanf(line, "%llx %n", &start, &off) < 1 || !off)
 		return -1;
 	v->start = start;
+	v->pagesize = page_size();
 	p = line + off;
 	len = 0;
 	for (i = 0; i < 2; i++)
@@ -215,7 +216,12 @@ int numa_maps_parse_line(const char *line, struct nm_vma *v)
 	while (*p) {
 		p += strspn(p, " \n");
 		q = p + strcspn(p, " \n");
-		if (p[0] == 'N' && p[1] >= '0' && p[1] <= '9') {
+		if (!strncmp(p, "kernelpagesize_kB=", 18)) {
+			unsigned long long kb;
+
+			if (sscanf(p + 18, "%llu", &kb) == 1 && kb)
+				v->pagesize = kb * 1024;
+		} else if (p[0] == 'N' && p[1] >= '0' && p[1] <= '9') {
 			unsigned long long cnt;
 			int node;
 
@@ -268,7 +274,7 @@ void numa_maps_free(struct nm_vma *v, size_t n)
 }
 
 void numa_maps_sum(const struct nm_vma *v, size_t n, uint64_t start,
-		   uint64_t end, uint64_t counts[NC_MAX_NODES])
+		   uint64_t end, bool bytes, uint64_t counts[NC_MAX_NODES])
 {
 	size_t i, j;
 
@@ -276,8 +282,34 @@ void numa_maps_sum(const struct nm_vma *v, size_t n, uint64_t start,
 		if (v[i].start < start || v[i].start >= end)
 			continue;
 		for (j = 0; j < v[i].nnp; j++)
-			counts[v[i].np[j].node] += v[i].np[j].pages;
+			counts[v[i].np[j].node] += v[i].np[j].pages *
+						   (bytes ? v[i].pagesize : 1);
 	}
+}
+
+int numapol_missing(struct nc_err *e)
+{
+	nc_fail(e, "this kernel has no numapol (no /proc/PID/numa_policy): boot a kernel built with CONFIG_NUMAPOL=y; without it only 'numacfg migrate' works");
+	e->err_no = ENOSYS;
+	return -1;
+}
+
+int numapol_check(const struct nc_ctx *ctx, pid_t pid, struct nc_err *e)
+{
+	char *path;
+	int r;
+
+	if (pid)
+		path = xasprintf("%s/%d/numa_policy", ctx->proc_root, pid);
+	else
+		path = xasprintf("%s/self/numa_policy", ctx->proc_root);
+	r = access(path, F_OK);
+	free(path);
+	if (!r)
+		return 0;
+	if (pid && !proc_exists(ctx, pid))
+		return nc_fail_errno(e, ESRCH, "process %d", pid);
+	return numapol_missing(e);
 }
 
 int proc_policy_read(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
@@ -287,10 +319,8 @@ int proc_policy_read(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
 
 	proc_path(ctx, path, sizeof(path), pid, tid, "numa_policy");
 	if (read_file(path, &text, NULL, e)) {
-		if (e->err_no == ENOENT && proc_exists(ctx, pid) &&
-		    !tid)
-			return nc_fail(e, "%s does not exist: kernel without CONFIG_NUMAPOL?",
-				       path);
+		if (e->err_no == ENOENT && !tid)
+			return numapol_check(ctx, pid, e);
 		return proc_err(e, pid, "numa_policy");
 	}
 	snprintf(buf, size, "%s", rtrim(text));
@@ -305,6 +335,7 @@ int proc_policy_write(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
 	int r;
 
 	proc_path(ctx, path, sizeof(path), pid, tid, "numa_policy");
+	nc_trace(ctx, "write '%s' to %s", policy, path);
 	line = xasprintf("%s\n", policy);
 	r = write_file(path, line, e);
 	free(line);
@@ -324,8 +355,15 @@ int proc_numa_maps_write(const struct nc_ctx *ctx, pid_t pid,
 			 const char *text, struct nc_err *e)
 {
 	char path[4096];
+	const char *p;
 
 	proc_path(ctx, path, sizeof(path), pid, 0, "numa_maps");
+	for (p = text; ctx->verbose && *p; p = strchrnul(p, '\n') + 1) {
+		nc_trace(ctx, "write '%.*s' to %s", (int)strcspn(p, "\n"), p,
+			 path);
+		if (!*strchrnul(p, '\n'))
+			break;
+	}
 	if (!write_file(path, text, e))
 		return 0;
 	if (e->err_no == EINVAL)

@@ -11,6 +11,7 @@
 
 #include "util.h"
 #include "cfgfs.h"
+#include "mm.h"
 
 int nc_fail(struct nc_err *e, const char *fmt, ...)
 {
@@ -20,6 +21,19 @@ int nc_fail(struct nc_err *e, const char *fmt, ...)
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
 	e->err_no = 0;
+	e->usage = false;
+	return -1;
+}
+
+int nc_usage(struct nc_err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	e->err_no = 0;
+	e->usage = true;
 	return -1;
 }
 
@@ -34,6 +48,7 @@ int nc_fail_errno(struct nc_err *e, int errnum, const char *fmt, ...)
 	n = strlen(e->msg);
 	snprintf(e->msg + n, sizeof(e->msg) - n, ": %s", strerror(errnum));
 	e->err_no = errnum;
+	e->usage = false;
 	errno = errnum;
 	return -1;
 }
@@ -53,6 +68,7 @@ void nc_ctx_init(struct nc_ctx *ctx)
 	ctx->cfgfs_root = env_or("NUMACFG_CONFIGFS_ROOT",
 				 "/sys/kernel/config/numapol");
 	ctx->ops = &cfgfs_real_ops;
+	ctx->mm = &mm_real_ops;
 }
 
 void nc_trace(const struct nc_ctx *ctx, const char *fmt, ...)

@@ -15,11 +15,13 @@
 /*
  * An error is reported by filling one of these and returning -1.  The
  * message is a single line without the "numacfg: " prefix; main() adds it.
- * err_no keeps the errno of the failing system call (0 if none).
+ * err_no keeps the errno of the failing system call (0 if none); usage
+ * marks a usage or configuration-file error (exit status 2, else 1).
  */
 struct nc_err {
 	char msg[1024];
 	int err_no;
+	bool usage;
 };
 
 int nc_fail(struct nc_err *e, const char *fmt, ...)
@@ -27,6 +29,13 @@ int nc_fail(struct nc_err *e, const char *fmt, ...)
 /* Like nc_fail() but appends ": strerror(errnum)" and records errnum. */
 int nc_fail_errno(struct nc_err *e, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Like nc_fail(), for a usage or configuration error. */
+int nc_usage(struct nc_err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Exit statuses (numacfg(8)): 0, a failed operation, usage/config error. */
+#define NC_EXIT_FAIL	1
+#define NC_EXIT_USAGE	2
 
 /* Where the tool looks for the kernel's files; overridable for tests. */
 struct nc_ctx {
@@ -34,6 +43,7 @@ struct nc_ctx {
 	const char *sys_root;		/* "/sys" */
 	const char *cfgfs_root;		/* "/sys/kernel/config/numapol" */
 	const struct cfgfs_ops *ops;	/* configfs directory operations */
+	const struct mm_ops *mm;	/* migrate_pages(2), move_pages(2) */
 	int verbose;
 };
 

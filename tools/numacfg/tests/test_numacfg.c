@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "cfgfs.h"
 #include "config.h"
+#include "mm.h"
 #include "nodelist.h"
 #include "ops.h"
 #include "output.h"
@@ -875,7 +878,7 @@ static void test_numa_maps_parse(struct tap *t)
 	CHECK_INT(t, v.start, 0x7f0000000000ULL);
 	CHECK_STR(t, v.policy, "prefer (many):0-1");
 	CHECK_INT(t, v.nnp, 2);
-	numa_maps_sum(&v, 1, 0, UINT64_MAX, counts);
+	numa_maps_sum(&v, 1, 0, UINT64_MAX, false, counts);
 	CHECK_INT(t, counts[0], 200);
 	CHECK_INT(t, counts[1], 56);
 	free(v.policy);
@@ -950,21 +953,21 @@ static void test_get_set(struct tap *t)
 	fx_init(&fx);
 	add_standard_procs(&fx);
 	/* The policy is normalized against the target's cpuset (1-2). */
-	CHECK_INT(t, op_set_task(&fx.ctx, 200, "interleave={1,2}", &e), 0);
+	CHECK_INT(t, op_set_task(&fx.ctx, 200, "interleave={1,2}", false, NULL, &e), 0);
 	s = slurp("%s/200/numa_policy", fx.proc);
 	CHECK_STR(t, s, "interleave:1-2\n");
 	free(s);
-	CHECK_INT(t, op_set_task(&fx.ctx, 200, "interleave:all", &e), 0);
+	CHECK_INT(t, op_set_task(&fx.ctx, 200, "interleave:all", false, NULL, &e), 0);
 	s = slurp("%s/200/numa_policy", fx.proc);
 	CHECK_STR(t, s, "interleave:1-2\n");
 	free(s);
-	CHECK_INT(t, op_set_task(&fx.ctx, 200, "bind:0", &e), -1);
+	CHECK_INT(t, op_set_task(&fx.ctx, 200, "bind:0", false, NULL, &e), -1);
 	CHECK_CONTAINS(t, e.msg, "node 0 is not allowed (allowed: 1-2)");
-	CHECK_INT(t, op_set_task(&fx.ctx, 999, "local", &e), -1);
+	CHECK_INT(t, op_set_task(&fx.ctx, 999, "local", false, NULL, &e), -1);
 	CHECK_CONTAINS(t, e.msg, "process 999");
 	f = open_memstream(&buf, &len);
-	CHECK_INT(t, op_get(&fx.ctx, 200, false, f, &e), 0);
-	CHECK_INT(t, op_get(&fx.ctx, 100, true, f, &e), 0);
+	CHECK_INT(t, op_get(&fx.ctx, 200, false, NULL, f, &e), 0);
+	CHECK_INT(t, op_get(&fx.ctx, 100, true, NULL, f, &e), 0);
 	fclose(f);
 	CHECK_CONTAINS(t, buf, "interleave:1-2\n");
 	CHECK_CONTAINS(t, buf, "102 worker");
@@ -996,7 +999,7 @@ static void test_set_mapping_text(struct tap *t)
 	CHECK_STR(t, text, "0x7f0000000000 local\n");
 	free(text);
 	CHECK_INT(t, op_set_mapping(&fx.ctx, 100, "stack", "interleave:all",
-				    false, &e), 0);
+				    false, false, NULL, &e), 0);
 	text = slurp("%s/100/numa_maps", fx.proc);
 	CHECK_STR(t, text, "0x7ffc00000000-0x7ffc00021000 interleave:0-3\n");
 	free(text);
@@ -1004,6 +1007,17 @@ static void test_set_mapping_text(struct tap *t)
 					  false, &text, &e), -1);
 	CHECK_STR(t, e.msg, "process 200 has no [stack] mapping");
 	fx_fini(&fx);
+}
+
+static int build_migrate(struct fixture *fx, pid_t pid, const char *from,
+			 const char *to, const char *mapping, uint64_t pages,
+			 char **text, struct nc_err *e)
+{
+	struct migrate_opts mo = {
+		.from = from, .to = to, .mapping = mapping, .pages = pages,
+	};
+
+	return op_build_migrate(&fx->ctx, pid, &mo, text, e);
 }
 
 static void test_migrate_text(struct tap *t)
@@ -1015,34 +1029,32 @@ static void test_migrate_text(struct tap *t)
 	fx_init(&fx);
 	add_standard_procs(&fx);
 	/* Without --mapping: every VMA with pages on the source nodes. */
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "0", "2-3", NULL, 0,
-				      &text, &e), 0);
+	CHECK_INT(t, build_migrate(&fx, 100, "0", "2-3", NULL, 0, &text, &e), 0);
 	CHECK_STR(t, text, "0x55d0c0000000 N0>2-3\n0x55d0c0030000 N0>2-3\n"
 		  "0x7f0000000000 N0>2-3\n0x7ffc00000000 N0>2-3\n");
 	free(text);
 	/* --pages is spread over the VMAs in order. */
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "0", "3", NULL, 100,
-				      &text, &e), 0);
+	CHECK_INT(t, build_migrate(&fx, 100, "0", "3", NULL, 100, &text, &e), 0);
 	CHECK_STR(t, text, "0x55d0c0000000 N0(16)>3\n0x55d0c0030000 N0(1)>3\n"
 		  "0x7f0000000000 N0(83)>3\n");
 	free(text);
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "2-3", "!2,3", "heap",
-				      1000, &text, &e), 0);
-	CHECK_STR(t, text, "0x55d0c1000000-0x55d0c1021000 N2-3(1000)>0-1\n");
+	CHECK_INT(t, build_migrate(&fx, 100, "2-3", "!2,3", "heap", 1000, &text, &e), 0);
+	/* At most what the range has: 17 + 16 pages on nodes 2-3. */
+	CHECK_STR(t, text, "0x55d0c1000000-0x55d0c1021000 N2-3(33)>0-1\n");
 	free(text);
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "3", "0", "stack", 0,
-				      &text, &e), 0);
-	CHECK_STR(t, text, "0x7ffc00000000-0x7ffc00021000 N3>0\n");
+	CHECK_INT(t, build_migrate(&fx, 100, "0", "1", "stack", 0, &text, &e), 0);
+	CHECK_STR(t, text, "0x7ffc00000000-0x7ffc00021000 N0>1\n");
+	free(text);
+	/* A named mapping without pages on the source nodes: nothing. */
+	CHECK_INT(t, build_migrate(&fx, 100, "3", "0", "stack", 0, &text, &e), 0);
+	CHECK(t, text == NULL);
 	free(text);
 	/* No pages on node 3 outside the heap and nothing to do. */
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 200, "0", "1", NULL, 0, &text,
-				      &e), 0);
+	CHECK_INT(t, build_migrate(&fx, 200, "0", "1", NULL, 0, &text, &e), 0);
 	CHECK(t, text == NULL);
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 200, "0", "3", NULL, 0, &text,
-				      &e), -1);
+	CHECK_INT(t, build_migrate(&fx, 200, "0", "3", NULL, 0, &text, &e), -1);
 	CHECK_CONTAINS(t, e.msg, "--to 3: node 3 is not allowed");
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "9", "1", NULL, 0, &text,
-				      &e), -1);
+	CHECK_INT(t, build_migrate(&fx, 100, "9", "1", NULL, 0, &text, &e), -1);
 	CHECK_CONTAINS(t, e.msg, "--from 9");
 	fx_fini(&fx);
 }
@@ -1257,7 +1269,7 @@ static char *dump_string(struct fixture *fx)
 	struct nc_err e;
 	FILE *f = open_memstream(&buf, &len);
 
-	if (op_dump(&fx->ctx, f, &e))
+	if (op_dump(&fx->ctx, NULL, f, &e))
 		printf("# dump: %s\n", e.msg);
 	fclose(f);
 	return buf;
@@ -1451,6 +1463,9 @@ static void test_exited_bindings(struct tap *t)
 	fx_fini(&fx);
 }
 
+static const struct out_opts json_opts = { .json = true, .bytes = true };
+static const struct out_opts table_opts;
+
 static void test_status_output(struct tap *t)
 {
 	char *out = NULL, *err = NULL, *buf = NULL;
@@ -1465,29 +1480,672 @@ static void test_status_output(struct tap *t)
 	free(out);
 	free(err);
 	f = open_memstream(&buf, &len);
-	CHECK_INT(t, output_status(&fx.ctx, true, f, &e), 0);
+	CHECK_INT(t, output_status(&fx.ctx, &json_opts, f, &e), 0);
 	fclose(f);
 	CHECK_CONTAINS(t, buf, "\"numapol\": [");
 	CHECK_CONTAINS(t, buf, "\"name\": \"heap-il\"");
 	CHECK_CONTAINS(t, buf, "\"policy\": \"interleave:2-3\"");
 	CHECK_CONTAINS(t, buf, "\"move\": true");
 	CHECK_CONTAINS(t, buf, "\"name\": \"ranges/100-heap\"");
-	/* The heap's pages: N2=17 N3=16, nothing on nodes 0-1. */
+	/* The heap's pages (bytes with -b): N2=17 N3=16, none on 0-1. */
 	CHECK_CONTAINS(t, buf, "\"n0\": 0,\n");
-	CHECK_CONTAINS(t, buf, "\"n2\": 17,\n");
-	CHECK_CONTAINS(t, buf, "\"n3\": 16\n");
+	CHECK_CONTAINS(t, buf, "\"n2\": 69632,\n");
+	CHECK_CONTAINS(t, buf, "\"n3\": 65536\n");
 	/* Task 100: the whole process, 16+1+200+5 pages on node 0. */
-	CHECK_CONTAINS(t, buf, "\"n0\": 222,");
+	CHECK_CONTAINS(t, buf, "\"n0\": 909312,");
 	free(buf);
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	CHECK_INT(t, output_status(&fx.ctx, false, f, &e), 0);
+	CHECK_INT(t, output_status(&fx.ctx, &table_opts, f, &e), 0);
 	fclose(f);
 	CHECK_CONTAINS(t, buf, "NAME");
 	CHECK_CONTAINS(t, buf, "N3");
 	CHECK_CONTAINS(t, buf, "tasks/200");
 	CHECK_CONTAINS(t, buf, "postgres");
 	free(buf);
+	fx_fini(&fx);
+}
+
+/* ---- the built binary on fake roots ------------------------------------ */
+
+struct cli {
+	int status;		/* exit status; -1 if it did not exit */
+	char *out, *err;
+};
+
+static const char *cli_bin(void)
+{
+	const char *b = getenv("NUMACFG_BIN");
+
+	return b && *b ? b : "./numacfg";
+}
+
+static void cli_free(struct cli *c)
+{
+	free(c->out);
+	free(c->err);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * Run the numacfg binary with the fixture's roots in its environment,
+ * @in (or nothing) on its standard input; the arguments end with NULL.
+ */
+static int run_cli(struct fixture *fx, const char *in, struct cli *c, ...)
+{
+	char *argv[32], of[400], ef[400], inf[400];
+	va_list ap;
+	int n = 0, st;
+	pid_t pid;
+
+	memset(c, 0, sizeof(*c));
+	c->status = -1;
+	argv[n++] = (char *)cli_bin();
+	va_start(ap, c);
+	while (n < 31 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	snprintf(of, sizeof(of), "%s/cli.out", fx->root);
+	snprintf(ef, sizeof(ef), "%s/cli.err", fx->root);
+	snprintf(inf, sizeof(inf), "%s/cli.in", fx->root);
+	write_at(in ? in : "", "%s", inf);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		setenv("NUMACFG_PROC_ROOT", fx->proc, 1);
+		setenv("NUMACFG_SYS_ROOT", fx->sys, 1);
+		setenv("NUMACFG_CONFIGFS_ROOT", fx->cfg, 1);
+		if (!freopen(inf, "r", stdin) || !freopen(of, "w", stdout) ||
+		    !freopen(ef, "w", stderr))
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (WIFEXITED(st))
+		c->status = WEXITSTATUS(st);
+	c->out = slurp("%s", of);
+	c->err = slurp("%s", ef);
+	return c->status == 127 ? -1 : 0;
+}
+
+/* Skip a test when the binary is not built (make check builds it). */
+static bool have_cli(struct tap *t)
+{
+	if (access(cli_bin(), X_OK)) {
+		t->skip = "the numacfg binary is not built";
+		return false;
+	}
+	return true;
+}
+
+#define CHECK_CLI(t, c, want_status, err_text) do {			\
+	CHECK_INT(t, (c)->status, want_status);				\
+	CHECK_CONTAINS(t, (c)->err, err_text);				\
+} while (0)
+
+/* A process mapping /lib/x.so in two runs: the first has no page on 0. */
+static void add_two_run_proc(struct fixture *fx)
+{
+	add_proc(fx, &(struct fake_proc){ 500, "x", "/bin/x", { "x" }, 0,
+		 "/", 0, 0, NULL });
+	write_at("10000000-10010000 r--p 00000000 08:01 7   /lib/x.so\n"
+		 "10020000-10040000 r-xp 00010000 08:01 7   /lib/x.so\n",
+		 "%s/500/maps", fx->proc);
+	write_at("10000000 default file=/lib/x.so mapped=10 N1=10 kernelpagesize_kB=4\n"
+		 "10020000 default file=/lib/x.so mapped=50 N0=50 kernelpagesize_kB=4\n",
+		 "%s/500/numa_maps", fx->proc);
+}
+
+static void test_migrate_budget(struct tap *t)
+{
+	struct fixture fx;
+	struct nc_err e;
+	char *text = NULL, *s;
+	struct cli c;
+
+	fx_init(&fx);
+	add_two_run_proc(&fx);
+	CHECK_INT(t, build_migrate(&fx, 500, "0", "2", "file:/lib/x.so", 50,
+				   &text, &e), 0);
+	CHECK_STR(t, text, "0x10020000-0x10040000 N0(50)>2\n");
+	free(text);
+	/* More budget than pages: each run gets at most what it has. */
+	CHECK_INT(t, build_migrate(&fx, 500, "0-1", "2", "file:/lib/x.so",
+				   1000, &text, &e), 0);
+	CHECK_STR(t, text, "0x10000000-0x10010000 N0-1(10)>2\n"
+		  "0x10020000-0x10040000 N0-1(50)>2\n");
+	free(text);
+	CHECK_INT(t, build_migrate(&fx, 500, "0-1", "2", "file:/lib/x.so",
+				   15, &text, &e), 0);
+	CHECK_STR(t, text, "0x10000000-0x10010000 N0-1(10)>2\n"
+		  "0x10020000-0x10040000 N0-1(5)>2\n");
+	free(text);
+	if (have_cli(t)) {
+		CHECK_INT(t, run_cli(&fx, NULL, &c, "migrate", "500", "--from",
+				     "0", "--to", "2", "--mapping",
+				     "file:/lib/x.so", "--pages", "50", NULL), 0);
+		CHECK_INT(t, c.status, 0);
+		CHECK_STR(t, c.err, "");
+		/* What the kernel got, and a summary of where pages are. */
+		s = slurp("%s/500/numa_maps", fx.proc);
+		CHECK_STR(t, s, "0x10020000-0x10040000 N0(50)>2\n");
+		free(s);
+		CHECK_CONTAINS(t, c.out, "process 500:");
+		cli_free(&c);
+		/* Nothing on the source nodes: said so, status 0. */
+		write_at("10000000 default file=/lib/x.so mapped=10 N1=10 kernelpagesize_kB=4\n",
+			 "%s/500/numa_maps", fx.proc);
+		run_cli(&fx, NULL, &c, "migrate", "500", "--from", "0", "--to",
+			"2", "--mapping", "file:/lib/x.so", NULL);
+		CHECK_INT(t, c.status, 0);
+		CHECK_CONTAINS(t, c.out, "nothing to migrate: process 500 has no pages on nodes 0 in file:/lib/x.so");
+		cli_free(&c);
+	}
+	fx_fini(&fx);
+}
+
+/* A kernel without numapol: no numa_policy files, no configfs. */
+static void make_stock(struct fixture *fx)
+{
+	char path[600];
+
+	add_standard_procs(fx);
+	snprintf(path, sizeof(path), "%s/100/numa_policy", fx->proc);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/200/numa_policy", fx->proc);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/100/task/100/numa_policy", fx->proc);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/100/task/102/numa_policy", fx->proc);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/self", fx->proc);
+	if (symlink("200", path))
+		printf("# symlink %s: %s\n", path, strerror(errno));
+	nftw(fx->cfg, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+#define NO_NUMAPOL "numacfg: this kernel has no numapol (no /proc/PID/numa_policy): boot a kernel built with CONFIG_NUMAPOL=y; without it only 'numacfg migrate' works\n"
+
+static void test_stock_kernel_message(struct tap *t)
+{
+	static const char *const cmds[][6] = {
+		{ "get", "100" },
+		{ "get", "100", "--threads" },
+		{ "set", "100", "bind:1" },
+		{ "set", "100", "--mapping", "heap", "bind:1" },
+		{ "status" },
+		{ "dump" },
+		{ "diff", "@CONF" },
+		{ "apply", "@CONF" },
+		{ "apply", "--dry-run", "@CONF" },
+		{ "watch", "@CONF" },
+	};
+	char conf[400];
+	struct fixture fx;
+	struct cli c;
+	size_t i, j;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	make_stock(&fx);
+	snprintf(conf, sizeof(conf), "%s/a.conf", fx.root);
+	write_at("groups = ( { name = \"g\"; policy = \"bind:1\"; } );\n",
+		 "%s", conf);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *a[6] = { NULL };
+
+		for (j = 0; j < 6 && cmds[i][j]; j++)
+			a[j] = strcmp(cmds[i][j], "@CONF") ? cmds[i][j] : conf;
+		run_cli(&fx, NULL, &c, a[0], a[1], a[2], a[3], a[4], a[5],
+			NULL);
+		if (c.status != 1 || !c.err || strcmp(c.err, NO_NUMAPOL))
+			printf("# numacfg %s %s: status %d\n", a[0],
+			       a[1] ? a[1] : "", c.status);
+		CHECK_INT(t, c.status, 1);
+		CHECK_STR(t, c.err, NO_NUMAPOL);
+		CHECK_STR(t, c.out, "");
+		cli_free(&c);
+	}
+	/* A missing process is still named as such. */
+	run_cli(&fx, NULL, &c, "get", "999", NULL);
+	CHECK_CLI(t, &c, 1, "process 999");
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+/* ---- migrate without numapol: fake migrate_pages(2), move_pages(2) ---- */
+
+#define FAKE_PAGES 33
+static struct {
+	uint64_t base;
+	int node[FAKE_PAGES];
+	int moves;			/* move_pages calls that moved */
+	unsigned long old_nodes, new_nodes;
+	pid_t migrate_pid;
+} fake_mm;
+
+static long fake_migrate_pages(pid_t pid, unsigned long maxnode,
+			       const unsigned long *old_nodes,
+			       const unsigned long *new_nodes)
+{
+	(void)maxnode;
+	fake_mm.migrate_pid = pid;
+	fake_mm.old_nodes = old_nodes[0];
+	fake_mm.new_nodes = new_nodes[0];
+	return 0;
+}
+
+static long fake_move_pages(pid_t pid, unsigned long count, void **pages,
+			    const int *nodes, int *status, int flags)
+{
+	unsigned long i;
+
+	(void)pid;
+	(void)flags;
+	for (i = 0; i < count; i++) {
+		uint64_t idx = ((uintptr_t)pages[i] - fake_mm.base) / 4096;
+
+		if (idx >= FAKE_PAGES) {
+			status[i] = -EFAULT;
+			continue;
+		}
+		if (nodes)
+			fake_mm.node[idx] = nodes[i];
+		status[i] = fake_mm.node[idx];
+	}
+	if (nodes)
+		fake_mm.moves++;
+	return 0;
+}
+
+static const struct mm_ops fake_mm_ops = {
+	.migrate_pages = fake_migrate_pages,
+	.move_pages = fake_move_pages,
+};
+
+static void test_stock_kernel_migrate(struct tap *t)
+{
+	struct migrate_opts mo = { .from = "2-3", .to = "0-1",
+				   .mapping = "heap", .pages = 20 };
+	char *buf = NULL;
+	struct fixture fx;
+	struct nc_err e;
+	size_t len = 0;
+	int i, on[4] = { 0 };
+	struct cli c;
+	FILE *f;
+
+	if (sysconf(_SC_PAGESIZE) != 4096) {
+		t->skip = "the fake pages are 4 KiB";
+		return;
+	}
+	fx_init(&fx);
+	make_stock(&fx);
+	fx.ctx.mm = &fake_mm_ops;
+	memset(&fake_mm, 0, sizeof(fake_mm));
+	fake_mm.base = 0x55d0c1000000ULL;	/* 100's heap: 33 pages */
+	for (i = 0; i < FAKE_PAGES; i++)
+		fake_mm.node[i] = i < 17 ? 2 : 3;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, op_migrate(&fx.ctx, 100, &mo, f, &e), 0);
+	fclose(f);
+	for (i = 0; i < FAKE_PAGES; i++)
+		on[fake_mm.node[i]]++;
+	/* 20 pages moved, round robin over nodes 0 and 1. */
+	CHECK_INT(t, on[0], 10);
+	CHECK_INT(t, on[1], 10);
+	CHECK_INT(t, on[2] + on[3], 13);
+	CHECK(t, fake_mm.moves > 0);
+	CHECK_CONTAINS(t, buf, "process 100:");
+	free(buf);
+	/* The whole process to one node: one migrate_pages(2). */
+	mo = (struct migrate_opts){ .from = "0", .to = "1" };
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, op_migrate(&fx.ctx, 100, &mo, f, &e), 0);
+	fclose(f);
+	CHECK_INT(t, fake_mm.migrate_pid, 100);
+	CHECK_INT(t, fake_mm.old_nodes, 1);
+	CHECK_INT(t, fake_mm.new_nodes, 2);
+	free(buf);
+	/* --dry-run calls nothing. */
+	fake_mm.migrate_pid = 0;
+	mo.dry_run = true;
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, op_migrate(&fx.ctx, 100, &mo, f, &e), 0);
+	fclose(f);
+	CHECK_INT(t, fake_mm.migrate_pid, 0);
+	CHECK_CONTAINS(t, buf, "with migrate_pages(2)\n(dry run: nothing changed)");
+	free(buf);
+	/* The real system calls never act on the processes of a fake root. */
+	if (have_cli(t)) {
+		run_cli(&fx, NULL, &c, "migrate", "100", "--from", "0", "--to",
+			"1", NULL);
+		CHECK_CLI(t, &c, 1, "cannot act on the processes of");
+		cli_free(&c);
+	}
+	fx_fini(&fx);
+}
+
+/* ---- @include ------------------------------------------------------------ */
+
+static void test_config_include(struct tap *t)
+{
+	struct nodeset mem = mem0_3();
+	char path[512], want[600];
+	struct fixture fx;
+	struct config cfg;
+	struct nc_err e;
+	int cwd = open(".", O_RDONLY | O_DIRECTORY);
+
+	fx_init(&fx);
+	/* systemd starts services in /: includes must not depend on it. */
+	if (chdir("/"))
+		CHECK(t, 0);
+	snprintf(path, sizeof(path), "%s/etc/numacfg.conf", fx.root);
+	write_at("version = 1;\ngroups = (\n@include \"numacfg.d/fast.conf\"\n);\n",
+		 "%s", path);
+	snprintf(want, sizeof(want), "{ name = \"fast\";\n  policy = \"prefer:1\"; },\n"
+		 "@include \"%s/etc/abs.conf\"\n", fx.root);
+	write_at(want, "%s/etc/numacfg.d/fast.conf", fx.root);
+	write_at("{ name = \"abs\"; policy = \"bind:2\"; }\n",
+		 "%s/etc/abs.conf", fx.root);
+	CHECK_INT(t, config_load_file(path, &mem, &cfg, &e), 0);
+	if (cfg.ngroups == 2) {
+		CHECK_STR(t, cfg.groups[0].name, "fast");
+		CHECK_STR(t, cfg.groups[1].policy, "bind:2");
+		config_free(&cfg);
+	} else {
+		printf("# %s\n", e.msg);
+		CHECK(t, 0);
+	}
+	/* A value error in the included file names that file and line. */
+	write_at("{ name = \"fast\";\n\n  policy = \"bind:9\"; }\n",
+		 "%s/etc/numacfg.d/fast.conf", fx.root);
+	CHECK_INT(t, config_load_file(path, &mem, &cfg, &e), -1);
+	snprintf(want, sizeof(want), "%s/etc/numacfg.d/fast.conf:3: invalid policy 'bind:9'",
+		 fx.root);
+	CHECK_CONTAINS(t, e.msg, want);
+	CHECK(t, e.usage);
+	/* So does a syntax error. */
+	write_at("{ name = \"fast\";\n  policy = ; }\n",
+		 "%s/etc/numacfg.d/fast.conf", fx.root);
+	CHECK_INT(t, config_load_file(path, &mem, &cfg, &e), -1);
+	snprintf(want, sizeof(want), "%s/etc/numacfg.d/fast.conf:2: syntax error",
+		 fx.root);
+	CHECK_CONTAINS(t, e.msg, want);
+	/* An error in the main file still names the main file. */
+	write_at("version = 1;\ngroups = (\n  { name = \"a/b\"; }\n);\n",
+		 "%s", path);
+	CHECK_INT(t, config_load_file(path, &mem, &cfg, &e), -1);
+	snprintf(want, sizeof(want), "%s:3: invalid group name 'a/b'", path);
+	CHECK_STR(t, e.msg, want);
+	if (cwd >= 0) {
+		if (fchdir(cwd))
+			CHECK(t, 0);
+		close(cwd);
+	}
+	fx_fini(&fx);
+}
+
+/* ---- status: sizes ------------------------------------------------------- */
+
+static void test_status_sizes(struct tap *t)
+{
+	const struct out_opts bytes = { .json = true, .bytes = true };
+	const struct out_opts human = { .raw = true };
+	char *buf = NULL;
+	struct fixture fx;
+	struct nc_err e;
+	size_t len = 0;
+	FILE *f;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	/* 3 huge pages of 2 MiB on node 1 besides 16 + 56 small ones. */
+	write_at("55d0c0010000 default file=/sbin/mingetty mapped=16 N1=16 kernelpagesize_kB=4\n"
+		 "7f0000000000 prefer (many):0-1 anon=256 dirty=256 N0=200 N1=56 kernelpagesize_kB=4\n"
+		 "7f1000000000 bind:1 file=/dev/hugepages/x huge dirty=3 N1=3 kernelpagesize_kB=2048\n",
+		 "%s/100/numa_maps", fx.proc);
+	mkdir_at("%s/g", fx.cfg);
+	mkdir_at("%s/g/tasks/100", fx.cfg);
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, output_status(&fx.ctx, &bytes, f, &e), 0);
+	fclose(f);
+	/* (16 + 56) * 4 KiB + 3 * 2 MiB */
+	CHECK_CONTAINS(t, buf, "\"n1\": 6586368,");
+	CHECK_CONTAINS(t, buf, "\"n0\": 819200,");
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, output_status(&fx.ctx, &human, f, &e), 0);
+	fclose(f);
+	/* With units: 6586368 bytes is 6.3M, 819200 is 800K. */
+	CHECK_CONTAINS(t, buf, " 800K 6.3M 0B 0B");
+	free(buf);
+	fx_fini(&fx);
+}
+
+/* ---- command line: exit statuses and messages ------------------------- */
+
+static void test_cli_usage(struct tap *t)
+{
+	static const struct {
+		int status;
+		const char *err;
+		const char *argv[8];
+	} cases[] = {
+		{ 2, "numacfg: invalid PID 'abc' (see numacfg --help)\n",
+		  { "get", "abc" } },
+		{ 2, "numacfg: migrate needs --to NODES (see numacfg --help)\n",
+		  { "migrate", "100", "--from", "0" } },
+		{ 2, "numacfg: migrate needs --from NODES and --to NODES",
+		  { "migrate", "100" } },
+		{ 2, "numacfg: --move needs --mapping",
+		  { "set", "100", "bind:1", "--move" } },
+		{ 2, "numacfg: --threads is not an option of 'status'",
+		  { "status", "--threads" } },
+		{ 2, "numacfg: unknown command 'frob'", { "frob" } },
+		{ 2, "numacfg: no command given", { NULL } },
+		{ 2, "numacfg: 'get' needs PID", { "get" } },
+		{ 2, "numacfg: 'set' needs PID POLICY", { "set", "100" } },
+		{ 2, "numacfg: unexpected argument 'extra' for 'status'",
+		  { "status", "extra" } },
+		{ 2, "numacfg: unknown option '--bogus'", { "--bogus" } },
+		{ 2, "numacfg: option '--mapping' needs an argument",
+		  { "get", "100", "--mapping" } },
+		{ 2, "numacfg: --pages needs a positive number, not '0'",
+		  { "migrate", "100", "--pages", "0" } },
+		{ 2, "numacfg: invalid policy 'bind:9': node 9 is not allowed",
+		  { "set", "100", "bind:9" } },
+		{ 2, "numacfg: invalid mapping 'hep'",
+		  { "set", "100", "--mapping", "hep", "bind:1" } },
+		{ 2, "numacfg: --to 7: node 7 is not allowed",
+		  { "migrate", "100", "--from", "0", "--to", "7" } },
+		{ 2, "numacfg: unknown column 'BOGUS' (columns: NAME,",
+		  { "status", "-o", "NAME,BOGUS" } },
+		{ 1, "numacfg: process 999: No such process\n",
+		  { "get", "999" } },
+		{ 1, "numacfg: process 999", { "set", "999", "local" } },
+		{ 0, "", { "get", "100" } },
+		{ 0, "", { "--version" } },
+	};
+	struct fixture fx;
+	struct cli c;
+	size_t i;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].argv;
+
+		run_cli(&fx, NULL, &c, a[0], a[1], a[2], a[3], a[4], a[5],
+			NULL);
+		if (c.status != cases[i].status)
+			printf("# numacfg %s %s %s: %s", a[0] ? a[0] : "",
+			       a[1] ? a[1] : "", a[2] ? a[2] : "",
+			       c.err ? c.err : "?\n");
+		CHECK_INT(t, c.status, cases[i].status);
+		if (cases[i].err[0])
+			CHECK_CONTAINS(t, c.err, cases[i].err);
+		else
+			CHECK_STR(t, c.err, "");
+		cli_free(&c);
+	}
+	fx_fini(&fx);
+}
+
+static void test_cli_config_errors(struct tap *t)
+{
+	char conf[400], want[500];
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	snprintf(conf, sizeof(conf), "%s/bad.conf", fx.root);
+	write_at("version = 1;\ngroups = (\n  { name = \"x\";\n    policy = \"bind:9\"; }\n);\n",
+		 "%s", conf);
+	snprintf(want, sizeof(want), "numacfg: %s:4: invalid policy 'bind:9'",
+		 conf);
+	run_cli(&fx, NULL, &c, "apply", conf, NULL);
+	CHECK_CLI(t, &c, 2, want);
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "diff", conf, NULL);
+	CHECK_CLI(t, &c, 2, want);
+	cli_free(&c);
+	run_cli(&fx, "groups = (\n{ name = \"x\"; policy = ; } );\n", &c,
+		"apply", "-", NULL);
+	CHECK_CLI(t, &c, 2, "numacfg: <stdin>:2: syntax error");
+	cli_free(&c);
+	snprintf(conf, sizeof(conf), "%s/missing.conf", fx.root);
+	run_cli(&fx, NULL, &c, "apply", conf, NULL);
+	CHECK_CLI(t, &c, 2, "missing.conf: No such file or directory");
+	cli_free(&c);
+	/* A pid selector naming a missing process: the operation fails. */
+	snprintf(conf, sizeof(conf), "%s/gone.conf", fx.root);
+	write_at("groups = ( { name = \"a\";\n tasks = ( { pid = 999; } ); } );\n",
+		 "%s", conf);
+	run_cli(&fx, NULL, &c, "apply", conf, NULL);
+	CHECK_CLI(t, &c, 1, "gone.conf:2: process 999 not found");
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+static void test_cli_verbose(struct tap *t)
+{
+	char want[600];
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	run_cli(&fx, NULL, &c, "-v", "set", "100", "--mapping", "heap",
+		"bind:1", NULL);
+	CHECK_INT(t, c.status, 0);
+	snprintf(want, sizeof(want), "numacfg: write '0x55d0c1000000-0x55d0c1021000 bind:1' to %s/100/numa_maps\n",
+		 fx.proc);
+	CHECK_STR(t, c.err, want);
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "set", "100", "local", "-v", NULL);
+	snprintf(want, sizeof(want), "numacfg: write 'local' to %s/100/numa_policy\n",
+		 fx.proc);
+	CHECK_STR(t, c.err, want);
+	cli_free(&c);
+	/* Without -v: silent. */
+	run_cli(&fx, NULL, &c, "set", "100", "default", NULL);
+	CHECK_STR(t, c.err, "");
+	CHECK_STR(t, c.out, "");
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+/* ---- bash completion ----------------------------------------------------- */
+
+/*
+ * Complete @line (the cursor at its end) as bash would split it, with
+ * COMP_WORDBREAKS' ':' splitting "file:/x"; returns COMPREPLY one per
+ * line, then "compopt ..." lines for the options the function set.
+ */
+static char *complete(struct fixture *fx, const char *line)
+{
+	char cmd[2048], cwd[1024];
+
+	if (access("numacfg.bash-completion", R_OK) || !getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	write_at("compopt() { echo \"compopt $*\"; }\n"
+		 ". \"$1/numacfg.bash-completion\"\n"
+		 "COMP_LINE=$2\n"
+		 "COMP_POINT=${#COMP_LINE}\n"
+		 "# readline splits at the ':' of COMP_WORDBREAKS\n"
+		 "read -ra COMP_WORDS <<< \"${COMP_LINE//:/ : }\"\n"
+		 "[[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')\n"
+		 "COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
+		 "_numacfg numacfg \"${COMP_WORDS[COMP_CWORD]}\" \"${COMP_WORDS[COMP_CWORD-1]}\"\n"
+		 "printf '%s\\n' \"${COMPREPLY[@]}\"\n",
+		 "%s/compl.sh", fx->root);
+	snprintf(cmd, sizeof(cmd),
+		 "bash --norc --noprofile %s/compl.sh '%s' '%s' > %s/compl.out 2>&1",
+		 fx->root, cwd, line, fx->root);
+	if (system(cmd) < 0)
+		return NULL;
+	return slurp("%s/compl.out", fx->root);
+}
+
+static void test_bash_completion(struct tap *t)
+{
+	struct fixture fx;
+	char *s;
+
+	if (system("bash -c true >/dev/null 2>&1")) {
+		t->skip = "no bash";
+		return;
+	}
+	fx_init(&fx);
+	/* "file:/us" is three words for bash: the path still completes. */
+	s = complete(&fx, "numacfg set 1 --mapping file:/us");
+	CHECK_CONTAINS(t, s, "/usr");
+	CHECK(t, s && !strstr(s, "file:/usr"));	/* relative to the word */
+	free(s);
+	/* An option's argument is not the command. */
+	s = complete(&fx, "numacfg -m heap se");
+	CHECK_CONTAINS(t, s, "set\n");
+	free(s);
+	/* nospace only after a word that needs more (prefer:, file:). */
+	s = complete(&fx, "numacfg set 1 --mo");
+	CHECK_CONTAINS(t, s, "--move\n");
+	CHECK(t, s && !strstr(s, "nospace"));
+	free(s);
+	s = complete(&fx, "numacfg set 1 pre");
+	CHECK_CONTAINS(t, s, "prefer:");
+	CHECK_CONTAINS(t, s, "compopt -o nospace");
+	free(s);
+	s = complete(&fx, "numacfg ch");
+	CHECK_CONTAINS(t, s, "check\n");
+	free(s);
+	s = complete(&fx, "numacfg status --");
+	CHECK_CONTAINS(t, s, "--json\n");
+	CHECK_CONTAINS(t, s, "--output\n");
+	free(s);
 	fx_fini(&fx);
 }
 
@@ -1524,6 +2182,23 @@ static const struct tap_test tests[] = {
 	{ "exited bindings: apply keeps, watch cleans up",
 	  test_exited_bindings },
 	{ "status: table and JSON with pages per node", test_status_output },
+	{ "migrate: the page budget goes to the runs that have pages",
+	  test_migrate_budget },
+	{ "stock kernel: every command says so in one line",
+	  test_stock_kernel_message },
+	{ "stock kernel: migrate uses migrate_pages(2) and move_pages(2)",
+	  test_stock_kernel_migrate },
+	{ "config: @include errors name the included file; relative to the file",
+	  test_config_include },
+	{ "status: memory per node with kernelpagesize_kB and units",
+	  test_status_sizes },
+	{ "command line: exit status 0/1/2 and what was wrong",
+	  test_cli_usage },
+	{ "command line: configuration errors exit 2 with FILE:LINE",
+	  test_cli_config_errors },
+	{ "command line: -v prints the writes to the kernel",
+	  test_cli_verbose },
+	{ "bash completion", test_bash_completion },
 };
 
 int main(void)

@@ -356,7 +356,10 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		fflush(stdout);
 		fprintf(stderr, "numacfg: %s\n", e.msg);
-		return e.usage ? NC_EXIT_USAGE : NC_EXIT_FAIL;
+		/* diff --exit-code: 1 means changes, trouble is 2 (diff(1)). */
+		if (e.usage || cl.exit_code)
+			return NC_EXIT_USAGE;
+		return NC_EXIT_FAIL;
 	}
 	if (fflush(stdout) == EOF) {
 		perror("numacfg: write error");

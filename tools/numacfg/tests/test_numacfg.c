@@ -2149,6 +2149,200 @@ static void test_bash_completion(struct tap *t)
 	fx_fini(&fx);
 }
 
+
+/* ---- check, diff --exit-code, --dry-run ---------------------------------- */
+
+static void test_cli_check_diff(struct tap *t)
+{
+	char good[400], bad[400], want[600];
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	snprintf(good, sizeof(good), "%s/good.conf", fx.root);
+	snprintf(bad, sizeof(bad), "%s/bad.conf", fx.root);
+	write_at("groups = ( { name = \"fast\"; policy = \"prefer:1\";\n"
+		 "  tasks = ( { pid = 100; }, { comm = \"sshd\"; } ); } );\n",
+		 "%s", good);
+	write_at("groups = (\n  { name = \"x\"; policy = \"bind:9\"; } );\n",
+		 "%s", bad);
+	/* check touches neither /proc nor configfs: a stock kernel is fine. */
+	make_stock(&fx);
+	run_cli(&fx, NULL, &c, "check", good, NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_STR(t, c.err, "");
+	CHECK_STR(t, c.out, "");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "-v", "check", good, NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_CONTAINS(t, c.out, "valid: 1 groups, 2 task selectors");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "check", bad, NULL);
+	snprintf(want, sizeof(want), "numacfg: %s:2: invalid policy 'bind:9'",
+		 bad);
+	CHECK_CLI(t, &c, 2, want);
+	cli_free(&c);
+	/* diff --exit-code: 0 no changes, 1 changes, 2 trouble. */
+	fx_fini(&fx);
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	write_at("groups = ( { name = \"fast\"; policy = \"prefer:1\";\n"
+		 "  tasks = ( { pid = 100; }, { comm = \"sshd\"; } ); } );\n",
+		 "%s", good);
+	write_at("groups = (\n  { name = \"x\"; policy = \"bind:9\"; } );\n",
+		 "%s", bad);
+	run_cli(&fx, NULL, &c, "diff", "--exit-code", good, NULL);
+	CHECK_INT(t, c.status, 1);
+	CHECK_STR(t, c.out, "+ group fast (policy prefer:1, move 0)\n+ task fast/tasks/100\n");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "diff", good, NULL);
+	CHECK_INT(t, c.status, 0);
+	cli_free(&c);
+	run_cli(&fx, "groups = ();\n", &c, "diff", "--exit-code", "-", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_STR(t, c.out, "no changes\n");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "diff", "--exit-code", bad, NULL);
+	CHECK_INT(t, c.status, 2);
+	cli_free(&c);
+	/* An operational failure is trouble too, not "changes". */
+	write_at("groups = ( { name = \"a\"; tasks = ( { pid = 999; } ); } );\n",
+		 "%s", bad);
+	run_cli(&fx, NULL, &c, "diff", "--exit-code", bad, NULL);
+	CHECK_INT(t, c.status, 2);
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "diff", bad, NULL);
+	CHECK_INT(t, c.status, 1);
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+static void test_cli_dry_run(struct tap *t)
+{
+	char *before, *after, want[600];
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	before = slurp("%s/100/numa_maps", fx.proc);
+	run_cli(&fx, NULL, &c, "set", "100", "--mapping", "heap", "bind:1",
+		"--move", "--dry-run", NULL);
+	CHECK_INT(t, c.status, 0);
+	snprintf(want, sizeof(want), "would write to %s/100/numa_maps:\n0x55d0c1000000-0x55d0c1021000 bind:1 move\n(dry run: nothing changed)\n",
+		 fx.proc);
+	CHECK_STR(t, c.out, want);
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "migrate", "100", "--from", "0", "--to", "3",
+		"--pages", "20", "--dry-run", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_CONTAINS(t, c.out, "0x55d0c0000000 N0(16)>3\n0x55d0c0030000 N0(1)>3\n0x7f0000000000 N0(3)>3\n(dry run: nothing changed)\n");
+	cli_free(&c);
+	after = slurp("%s/100/numa_maps", fx.proc);
+	CHECK_STR(t, after, before);
+	free(after);
+	free(before);
+	before = slurp("%s/100/numa_policy", fx.proc);
+	run_cli(&fx, NULL, &c, "set", "100", "interleave:all", "--dry-run",
+		NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_CONTAINS(t, c.out, "numa_policy:\ninterleave:0-3\n(dry run");
+	cli_free(&c);
+	after = slurp("%s/100/numa_policy", fx.proc);
+	CHECK_STR(t, after, before);
+	free(after);
+	free(before);
+	/* --rate: chunked writes, the last one what was left. */
+	run_cli(&fx, NULL, &c, "migrate", "100", "--from", "0", "--to", "3",
+		"--mapping", "0x7f0000000000", "--rate", "1000", NULL);
+	CHECK_INT(t, c.status, 0);
+	after = slurp("%s/100/numa_maps", fx.proc);
+	CHECK_STR(t, after, "0x7f0000000000 N0(200)>3\n");
+	free(after);
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+/* ---- listings: libsmartcols options ------------------------------------- */
+
+/* Is @text valid JSON?  (python3's parser; skipped if missing.) */
+static int json_valid(struct fixture *fx, const char *text)
+{
+	char cmd[700];
+
+	write_at(text ? text : "", "%s/json.txt", fx->root);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -m json.tool %s/json.txt >/dev/null 2>&1",
+		 fx->root);
+	return system(cmd) == 0;
+}
+
+static void test_cli_listings(struct tap *t)
+{
+	char *out = NULL, *err = NULL;
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	if (system("python3 -c 'import json' >/dev/null 2>&1")) {
+		t->skip = "no python3 to check JSON";
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 0);
+	free(out);
+	free(err);
+	run_cli(&fx, NULL, &c, "status", "--json", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"n2\": \"68K\"");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "status", "-J", "-b", NULL);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"n2\": 69632");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "get", "100", "--threads", "--json", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"policy\": \"bind:1\"");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "dump", "--json", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"name\": \"ranges/100-heap\"");
+	CHECK_CONTAINS(t, c.out, "\"enable\": true");
+	cli_free(&c);
+	/* -o picks and orders columns; -n drops the headings; --raw. */
+	run_cli(&fx, NULL, &c, "get", "100", "--threads", "-o", "POLICY,tid",
+		"-n", "--raw", NULL);
+	CHECK_STR(t, c.out, "default 100\nbind:1 102\n");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "status", "-o", "NAME,STATE", "--raw", NULL);
+	CHECK_CONTAINS(t, c.out, "NAME STATE\nfast \n");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "status", "-o", "+ENABLE", "-n", NULL);
+	CHECK(t, c.out && !strstr(c.out, "NAME"));
+	cli_free(&c);
+	/* get PID prints one policy: a listing option needs --threads. */
+	run_cli(&fx, NULL, &c, "get", "100", "--json", NULL);
+	CHECK_CLI(t, &c, 2, "--json needs --threads");
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
 static const struct tap_test tests[] = {
 	{ "node lists: kernel list format", test_nodelist_kernel },
 	{ "node lists: numactl syntax translation", test_nodelist_numactl },
@@ -2199,6 +2393,12 @@ static const struct tap_test tests[] = {
 	{ "command line: -v prints the writes to the kernel",
 	  test_cli_verbose },
 	{ "bash completion", test_bash_completion },
+	{ "command line: check FILE and diff --exit-code",
+	  test_cli_check_diff },
+	{ "command line: --dry-run for set and migrate; --rate",
+	  test_cli_dry_run },
+	{ "command line: -o, --raw, -n, valid --json for every listing",
+	  test_cli_listings },
 };
 
 int main(void)

@@ -5,10 +5,12 @@
 #include <linux/netlink.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -120,6 +122,35 @@ static bool connector_read(int fd)
 	}
 }
 
+/*
+ * systemd's readiness protocol (sd_notify(3)) without libsystemd: one
+ * datagram to $NOTIFY_SOCKET ("@" for an abstract socket).  Silent when
+ * not started by systemd with Type=notify.
+ */
+void watch_notify(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t len;
+	int fd;
+
+	if (!path || !*path || strlen(path) >= sizeof(sa.sun_path))
+		return;
+	len = strlen(path);
+	memcpy(sa.sun_path, path, len);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0';
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+		   (struct sockaddr *)&sa,
+		   offsetof(struct sockaddr_un, sun_path) + len) < 0) {
+		/* Nothing to do: systemd would time the start out. */
+	}
+	close(fd);
+}
+
 static int open_signals(sigset_t *old, struct nc_err *e)
 {
 	sigset_t set;
@@ -210,6 +241,8 @@ int watch_run(const struct nc_ctx *ctx, const char *file, FILE *out,
 		fprintf(err, "numacfg: %s; polling /proc every second\n",
 			e->msg);
 	sync_logged(ctx, &cfg, &mem, out, err);
+	/* Ready once the file is applied the first time. */
+	watch_notify("READY=1\nSTATUS=watching for new processes");
 	pfd[0].fd = sfd;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = nfd;
@@ -224,11 +257,14 @@ int watch_run(const struct nc_ctx *ctx, const char *file, FILE *out,
 		if (r > 0 && (pfd[0].revents & POLLIN)) {
 			sig = read_signal(sfd);
 			if (sig == SIGINT || sig == SIGTERM) {
+				watch_notify("STOPPING=1");
 				r = 0;
 				goto out;
 			}
 			if (sig == SIGHUP) {
+				watch_notify("RELOADING=1");
 				reload(file, &mem, &cfg, err);
+				watch_notify("READY=1");
 				if (!dirty)
 					dirty_since = now_ms();
 				dirty = true;

@@ -18,7 +18,13 @@ int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
 	       const struct nodeset *mem, FILE *out, FILE *err,
 	       struct nc_err *e);
 
-/* Runs until SIGINT or SIGTERM; SIGHUP reloads @file. */
+/* Send @state ("READY=1") to systemd when it asked (NOTIFY_SOCKET). */
+void watch_notify(const char *state);
+
+/*
+ * Runs until SIGINT or SIGTERM; SIGHUP reloads @file.  Tells systemd
+ * READY=1 after the first pass.
+ */
 int watch_run(const struct nc_ctx *ctx, const char *file, FILE *out,
 	      FILE *err, struct nc_err *e);
 

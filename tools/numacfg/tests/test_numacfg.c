@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -757,11 +761,12 @@ static void test_config_shipped_example(struct tap *t)
 	struct nc_err e;
 
 	/* make check runs in the source directory. */
-	if (access("numacfg.conf", R_OK)) {
-		t->skip = "numacfg.conf not in the current directory";
+	if (access("numacfg.conf.example", R_OK)) {
+		t->skip = "numacfg.conf.example not in the current directory";
 		return;
 	}
-	CHECK_INT(t, config_load_file("numacfg.conf", &mem, &cfg, &e), 0);
+	CHECK_INT(t, config_load_file("numacfg.conf.example", &mem, &cfg, &e),
+		  0);
 	if (cfg.ngroups) {
 		CHECK_STR(t, cfg.groups[1].policy, "interleave:0-3");
 		CHECK_STR(t, cfg.groups[2].policy, "bind:1-3");
@@ -769,6 +774,10 @@ static void test_config_shipped_example(struct tap *t)
 	} else {
 		printf("# %s\n", e.msg);
 	}
+	/* The file installed as /etc/numacfg.conf changes nothing. */
+	CHECK_INT(t, config_load_file("numacfg.conf", &mem, &cfg, &e), 0);
+	CHECK_INT(t, cfg.ngroups, 0);
+	config_free(&cfg);
 }
 
 /* ---- selectors ------------------------------------------------------ */
@@ -2343,6 +2352,81 @@ static void test_cli_listings(struct tap *t)
 	fx_fini(&fx);
 }
 
+
+/* ---- watch: systemd readiness ------------------------------------------- */
+
+static void test_watch_notify(struct tap *t)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char conf[400], buf[256], got[1024] = "";
+	struct pollfd pfd;
+	struct fixture fx;
+	int fd, st = -1;
+	pid_t pid;
+	ssize_t n;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	snprintf(conf, sizeof(conf), "%s/w.conf", fx.root);
+	write_at("groups = ();\n", "%s", conf);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (strlen(fx.root) + 8 > sizeof(sa.sun_path) || fd < 0) {
+		t->skip = "no unix datagram socket";
+		fx_fini(&fx);
+		return;
+	}
+	memcpy(sa.sun_path, fx.root, strlen(fx.root));
+	strcat(sa.sun_path, "/notify");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		t->skip = "no unix datagram socket";
+		fx_fini(&fx);
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		setenv("NUMACFG_PROC_ROOT", fx.proc, 1);
+		setenv("NUMACFG_SYS_ROOT", fx.sys, 1);
+		setenv("NUMACFG_CONFIGFS_ROOT", fx.cfg, 1);
+		setenv("NOTIFY_SOCKET", sa.sun_path, 1);
+		if (!freopen("/dev/null", "w", stdout) ||
+		    !freopen("/dev/null", "w", stderr))
+			_exit(126);
+		execl(cli_bin(), cli_bin(), "watch", conf, (char *)NULL);
+		_exit(127);
+	}
+	/* READY=1 comes after the first pass. */
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (!strstr(got, "READY=1") && poll(&pfd, 1, 10000) > 0) {
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			break;
+		buf[n] = '\0';
+		strncat(got, buf, sizeof(got) - strlen(got) - 2);
+		strcat(got, "\n");
+	}
+	CHECK_CONTAINS(t, got, "READY=1");
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, &st, 0);
+		CHECK(t, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	if (poll(&pfd, 1, 1000) > 0 &&
+	    (n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[n] = '\0';
+		CHECK_CONTAINS(t, buf, "STOPPING=1");
+	} else {
+		CHECK(t, !"no STOPPING=1");
+	}
+	close(fd);
+	fx_fini(&fx);
+}
+
 static const struct tap_test tests[] = {
 	{ "node lists: kernel list format", test_nodelist_kernel },
 	{ "node lists: numactl syntax translation", test_nodelist_numactl },
@@ -2399,6 +2483,8 @@ static const struct tap_test tests[] = {
 	  test_cli_dry_run },
 	{ "command line: -o, --raw, -n, valid --json for every listing",
 	  test_cli_listings },
+	{ "watch: tells systemd READY=1 after the first pass",
+	  test_watch_notify },
 };
 
 int main(void)

@@ -322,8 +322,10 @@ void state_free(struct state *st)
 
 		free(g->name);
 		free(g->policy);
-		for (j = 0; j < g->ntasks; j++)
+		for (j = 0; j < g->ntasks; j++) {
 			free(g->tasks[j].state);
+			free(g->tasks[j].note);
+		}
 		free(g->tasks);
 		for (j = 0; j < g->nranges; j++) {
 			free(g->ranges[j].name);

@@ -18,6 +18,7 @@ struct st_task {
 	pid_t pid;
 	char *state;		/* "bound", "exited", "error <errno>" */
 	int line;		/* desired state: config line, else 0 */
+	char *note;		/* desired: "comm, selected by ... at F:L" */
 	bool stale;		/* desired: the bound process exited and its
 				 * pid now belongs to a new process: rebind */
 };

@@ -163,6 +163,7 @@ static int load_uid(struct loader *ld, config_setting_t *s, uid_t *uid)
 
 static void selector_free(struct selector *sel)
 {
+	free(sel->file);
 	free(sel->comm);
 	free(sel->exe);
 	if (sel->cmdline)
@@ -180,6 +181,7 @@ static int load_selector(struct loader *ld, config_setting_t *grp,
 
 	memset(sel, 0, sizeof(*sel));
 	sel->line = line_of(grp);
+	sel->file = file_name(ld, config_setting_source_file(grp));
 	s = config_setting_get_member(grp, "pid");
 	if (s) {
 		long long v;
@@ -567,4 +569,20 @@ void selector_describe(const struct selector *sel, char *buf, size_t size)
 		sb_addf(&sb, " cgroup=%s", sel->cgroup);
 	snprintf(buf, size, "%s", sb.buf ? sb.buf + 1 : "");
 	sb_free(&sb);
+}
+
+void selector_keys(const struct selector *sel, char *buf, size_t size)
+{
+	const struct { bool on; const char *name; } keys[] = {
+		{ sel->has_pid, "pid" }, { sel->comm != NULL, "comm" },
+		{ sel->exe != NULL, "exe" }, { sel->cmdline != NULL, "cmdline" },
+		{ sel->has_uid, "uid" }, { sel->cgroup != NULL, "cgroup" },
+	};
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && len < size; i++)
+		if (keys[i].on)
+			len += snprintf(buf + len, size - len, "%s%s",
+					len ? "+" : "", keys[i].name);
 }

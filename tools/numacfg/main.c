@@ -57,7 +57,7 @@ static void usage(FILE *out)
 	fputs("Usage:\n"
 	      "  numacfg apply FILE [--dry-run]   make configfs match FILE (FILE may be -)\n"
 	      "  numacfg check FILE               validate FILE; touches no kernel state\n"
-	      "  numacfg diff FILE [--exit-code]  what apply would change\n"
+	      "  numacfg diff FILE [--exit-code]  what apply would change (--json: as JSON)\n"
 	      "  numacfg dump [--json]            current configfs state in FILE syntax\n"
 	      "  numacfg status                   groups, bindings, memory per node\n"
 	      "  numacfg get PID [--threads]      task policy\n"
@@ -212,6 +212,9 @@ static int get_pid(const char *s, pid_t *pid, struct nc_err *e)
 static int run_apply(const struct nc_ctx *ctx, const struct cmdline *cl,
 		     struct nc_err *e)
 {
+	if (!cl->dry_run && (cl->seen & OPT_LIST))
+		return arg_error(e, "%s needs --dry-run: apply prints each action as it is done",
+				 opt_names[__builtin_ctz(cl->seen & OPT_LIST)]);
 	return op_apply(ctx, cl->args[1], cl->dry_run, &cl->out, stdout,
 			stderr, e);
 }
@@ -298,10 +301,10 @@ static int run_watch(const struct nc_ctx *ctx, const struct cmdline *cl,
 }
 
 static const struct command commands[] = {
-	{ "apply", "FILE", 1, 1, OPT_DRY_RUN, run_apply },
+	{ "apply", "FILE", 1, 1, OPT_DRY_RUN | OPT_LIST, run_apply },
 	{ "check", "FILE", 1, 1, 0, run_check },
 	{ "dump", "", 0, 0, OPT_JSON, run_dump },
-	{ "diff", "FILE", 1, 1, OPT_EXIT_CODE, run_diff },
+	{ "diff", "FILE", 1, 1, OPT_EXIT_CODE | OPT_LIST, run_diff },
 	{ "status", "", 0, 0, OPT_LIST | OPT_BYTES, run_status },
 	{ "get", "PID", 1, 1, OPT_THREADS | OPT_LIST, run_get },
 	{ "set", "PID POLICY", 2, 2, OPT_MAPPING | OPT_MOVE | OPT_DRY_RUN,

@@ -55,9 +55,13 @@ int op_apply(const struct nc_ctx *ctx, const char *file, bool dry_run,
 	struct plan p;
 	int failed;
 
-	(void)opts;
 	if (op_plan(ctx, file, PLAN_APPLY, &p, e))
 		return -1;
+	if (dry_run && out_is_listing(opts)) {
+		failed = output_plan(&p, opts, out, e);
+		plan_free(&p);
+		return failed;
+	}
 	if (dry_run || !p.n) {
 		plan_print(&p, out);
 		if (dry_run && p.n)
@@ -79,14 +83,18 @@ int op_diff(const struct nc_ctx *ctx, const char *file,
 {
 	struct plan p;
 
-	(void)opts;
+	int r = 0;
+
 	*changed = false;
 	if (op_plan(ctx, file, PLAN_APPLY, &p, e))
 		return -1;
-	plan_print(&p, out);
+	if (out_is_listing(opts))
+		r = output_plan(&p, opts, out, e);
+	else
+		plan_print(&p, out);
 	*changed = p.n > 0;
 	plan_free(&p);
-	return 0;
+	return r;
 }
 
 int op_check(const struct nc_ctx *ctx, const char *file, FILE *out,

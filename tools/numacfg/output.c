@@ -422,3 +422,43 @@ int output_threads(const struct nc_ctx *ctx, pid_t pid,
 	free(tids);
 	return 0;
 }
+
+/* ---- the plan of apply and diff ------------------------------------------ */
+
+bool out_is_listing(const struct out_opts *opts)
+{
+	return opts && (opts->json || opts->raw || opts->noheadings ||
+			opts->columns);
+}
+
+int output_plan(const struct plan *p, const struct out_opts *opts, FILE *out,
+		struct nc_err *e)
+{
+	static const struct out_col cols[] = {
+		{ "OP", SCOLS_JSON_STRING, 0, true },
+		{ "KIND", SCOLS_JSON_STRING, 0, true },
+		{ "OBJECT", SCOLS_JSON_STRING, 0, true },
+		{ "DETAIL", SCOLS_JSON_STRING, 0, true },
+	};
+	struct out_table *t;
+	size_t i;
+
+	t = out_table_new(cols, 4, opts, "plan", out, e);
+	if (!t)
+		return -1;
+	for (i = 0; i < p->n; i++) {
+		struct libscols_line *ln = out_line(t, NULL);
+		struct action_text at;
+
+		action_text(&p->a[i], &at);
+		out_cell(t, ln, 0, "%c", at.op);
+		out_cell(t, ln, 1, "%s", at.kind);
+		out_cell(t, ln, 2, "%s", at.object);
+		if (at.detail)
+			out_cell(t, ln, 3, "%s", at.detail);
+		action_text_free(&at);
+	}
+	out_table_print(t);
+	out_table_free(t);
+	return 0;
+}

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "plan.h"
 #include "util.h"
 
 struct out_opts {
@@ -60,5 +61,11 @@ int output_dump_json(const struct nc_ctx *ctx, const struct out_opts *opts,
 /* `get --threads`: TID, COMM, POLICY. */
 int output_threads(const struct nc_ctx *ctx, pid_t pid,
 		   const struct out_opts *opts, FILE *out, struct nc_err *e);
+
+/* Did the user ask for a libsmartcols listing (-J, -r, -n, -o)? */
+bool out_is_listing(const struct out_opts *opts);
+/* The plan of apply --dry-run and diff: OP, KIND, OBJECT, DETAIL. */
+int output_plan(const struct plan *p, const struct out_opts *opts, FILE *out,
+		struct nc_err *e);
 
 #endif

@@ -72,7 +72,7 @@ static bool is_exited(const char *state)
 }
 
 /* A process may be in tasks/ of one group only (the kernel says EBUSY). */
-static int check_task_conflict(const struct config *cfg,
+static int check_task_conflict(const char *file,
 			       const struct state *des, size_t gi, pid_t pid,
 			       int line, struct nc_err *e)
 {
@@ -84,10 +84,22 @@ static int check_task_conflict(const struct config *cfg,
 
 		if (t)
 			return nc_fail(e, "%s:%d: process %d is already selected by group '%s' (line %d); a process can be in one group's tasks only",
-				       cfg->file, line, pid,
+				       file, line, pid,
 				       des->groups[i].name, t->line);
 	}
 	return 0;
+}
+
+/* "postgres, selected by comm at numacfg.conf:7" */
+static char *task_note(const struct nc_ctx *ctx, const struct selector *sel,
+		       pid_t pid)
+{
+	char comm[64], keys[64];
+
+	proc_comm(ctx, pid, 0, comm, sizeof(comm));
+	selector_keys(sel, keys, sizeof(keys));
+	return xasprintf("%s, selected by %s at %s:%d", *comm ? comm : "?",
+			 keys, sel->file ? sel->file : "?", sel->line);
 }
 
 static int desire_tasks(const struct nc_ctx *ctx,
@@ -106,7 +118,7 @@ static int desire_tasks(const struct nc_ctx *ctx,
 		struct nc_err sub;
 
 		if (select_scan(ctx, snap, sel, &pids, &n, &sub))
-			return nc_fail(e, "%s:%d: %s", cfg->file, sel->line,
+			return nc_fail(e, "%s:%d: %s", sel->file, sel->line,
 				       sub.msg);
 		if (!n && sel->has_pid && !proc_exists(ctx, sel->pid)) {
 			const struct st_task *ct =
@@ -117,7 +129,7 @@ static int desire_tasks(const struct nc_ctx *ctx,
 				add_task(dg, ct->pid, ct->state, sel->line);
 			else if (mode == PLAN_APPLY && !ct)
 				return nc_fail(e, "%s:%d: process %d not found",
-					       cfg->file, sel->line, sel->pid);
+					       sel->file, sel->line, sel->pid);
 		}
 		for (j = 0; j < n; j++) {
 			const struct st_task *ct;
@@ -125,12 +137,13 @@ static int desire_tasks(const struct nc_ctx *ctx,
 
 			if (state_find_task(dg, pids[j]))
 				continue;
-			if (check_task_conflict(cfg, des, gi, pids[j],
+			if (check_task_conflict(sel->file, des, gi, pids[j],
 						sel->line, e)) {
 				free(pids);
 				return -1;
 			}
 			t = add_task(dg, pids[j], NULL, sel->line);
+			t->note = task_note(ctx, sel, pids[j]);
 			ct = cg ? state_find_task(cg, pids[j]) : NULL;
 			t->stale = ct && is_exited(ct->state);
 		}
@@ -161,7 +174,6 @@ static int keep_vanished_ranges(const struct st_group *cg,
 }
 
 static int desire_one_range(const struct nc_ctx *ctx,
-			    const struct config *cfg,
 			    const struct cfg_range *cr,
 			    const struct mapping_spec *ms, pid_t pid,
 			    bool named_ok, const struct st_group *cg,
@@ -179,18 +191,18 @@ static int desire_one_range(const struct nc_ctx *ctx,
 		range_base_name(pid, ms, base, sizeof(base));
 	if (cr->name && !named_ok)
 		return nc_fail(e, "%s:%d: range name '%s' given but the selector matches several processes",
-			       cfg->file, cr->line, cr->name);
+			       cr->sel.file, cr->line, cr->name);
 	if (!proc_exists(ctx, pid)) {
 		if (mode == PLAN_APPLY &&
 		    !keep_vanished_ranges(cg, dg, pid, base))
 			return nc_fail(e, "%s:%d: process %d not found",
-				       cfg->file, cr->line, pid);
+				       cr->sel.file, cr->line, pid);
 		return 0;
 	}
 	if (mapping_resolve(ctx, pid, ms, &ar, &nar, &sub)) {
 		/* Only a process named by pid must have the mapping. */
 		if (cr->sel.has_pid && mode == PLAN_APPLY)
-			return nc_fail(e, "%s:%d: %s", cfg->file, cr->line,
+			return nc_fail(e, "%s:%d: %s", cr->sel.file, cr->line,
 				       sub.msg);
 		return 0;
 	}
@@ -205,7 +217,7 @@ static int desire_one_range(const struct nc_ctx *ctx,
 		if (state_find_range(dg, name)) {
 			free(ar);
 			return nc_fail(e, "%s:%d: range '%s' defined twice in group '%s'",
-				       cfg->file, cr->line, name, dg->name);
+				       cr->sel.file, cr->line, name, dg->name);
 		}
 		r.pid = pid;
 		r.start = ar[k].start;
@@ -238,18 +250,18 @@ static int desire_ranges(const struct nc_ctx *ctx,
 		struct nc_err sub;
 
 		if (mapping_parse(cr->mapping, &ms, &sub))
-			return nc_fail(e, "%s:%d: %s", cfg->file, cr->line,
+			return nc_fail(e, "%s:%d: %s", cr->sel.file, cr->line,
 				       sub.msg);
 		if (select_scan(ctx, snap, &cr->sel, &pids, &n, &sub)) {
 			mapping_spec_free(&ms);
-			return nc_fail(e, "%s:%d: %s", cfg->file, cr->line,
+			return nc_fail(e, "%s:%d: %s", cr->sel.file, cr->line,
 				       sub.msg);
 		}
 		if (!n && cr->sel.has_pid && !proc_exists(ctx, cr->sel.pid))
-			r = desire_one_range(ctx, cfg, cr, &ms, cr->sel.pid,
+			r = desire_one_range(ctx, cr, &ms, cr->sel.pid,
 					     true, cg, mode, dg, e);
 		for (j = 0; j < n && !r; j++)
-			r = desire_one_range(ctx, cfg, cr, &ms, pids[j],
+			r = desire_one_range(ctx, cr, &ms, pids[j],
 					     n == 1, cg, mode, dg, e);
 		free(pids);
 		mapping_spec_free(&ms);
@@ -404,9 +416,12 @@ static void plan_bindings(const struct state *des, const struct state *cur,
 
 		for (j = 0; j < dg->ntasks; j++)
 			if (!g || !state_find_task(g, dg->tasks[j].pid) ||
-			    dg->tasks[j].stale)
-				add_action(p, ACT_BIND_TASK, dg->name)->pid =
-					dg->tasks[j].pid;
+			    dg->tasks[j].stale) {
+				a = add_action(p, ACT_BIND_TASK, dg->name);
+				a->pid = dg->tasks[j].pid;
+				if (dg->tasks[j].note)
+					a->note = xstrdup(dg->tasks[j].note);
+			}
 		for (j = 0; j < dg->nranges; j++) {
 			const struct st_range *dr = &dg->ranges[j];
 			const struct st_range *cr = g ?
@@ -459,6 +474,7 @@ void plan_free(struct plan *p)
 		free(p->a[i].group);
 		free(p->a[i].policy);
 		free(p->a[i].old_policy);
+		free(p->a[i].note);
 		free(p->a[i].range.name);
 		free(p->a[i].old.name);
 	}
@@ -468,43 +484,87 @@ void plan_free(struct plan *p)
 
 /* ---- printing ---------------------------------------------------------- */
 
-char *action_describe(const struct action *a)
+void action_text(const struct action *a, struct action_text *t)
 {
 	const struct st_range *r = &a->range, *o = &a->old;
 
+	memset(t, 0, sizeof(*t));
+	t->paren = true;
 	switch (a->kind) {
 	case ACT_RM_RANGE:
-		return xasprintf("- range %s/ranges/%s (pid %d 0x%" PRIx64
-				 "-0x%" PRIx64 ")", a->group, r->name, r->pid,
-				 r->start, r->end);
-	case ACT_UNBIND_TASK:
-		return xasprintf("- task %s/tasks/%d", a->group, a->pid);
-	case ACT_MK_GROUP:
-		return xasprintf("+ group %s (policy %s, move %d)", a->group,
-				 a->policy, a->move);
-	case ACT_SET_POLICY:
-		return xasprintf("~ group %s policy %s -> %s", a->group,
-				 a->old_policy, a->policy);
-	case ACT_SET_MOVE:
-		return xasprintf("~ group %s move %d -> %d", a->group,
-				 a->old_move, a->move);
-	case ACT_BIND_TASK:
-		return xasprintf("+ task %s/tasks/%d", a->group, a->pid);
 	case ACT_MK_RANGE:
-		return xasprintf("+ range %s/ranges/%s (pid %d 0x%" PRIx64
-				 "-0x%" PRIx64 "%s)", a->group, r->name,
-				 r->pid, r->start, r->end,
-				 r->enable ? "" : ", disabled");
 	case ACT_UPDATE_RANGE:
-		return xasprintf("~ range %s/ranges/%s (pid %d 0x%" PRIx64
-				 "-0x%" PRIx64 " enable %d -> pid %d 0x%" PRIx64
-				 "-0x%" PRIx64 " enable %d)", a->group,
-				 r->name, o->pid, o->start, o->end, o->enable,
-				 r->pid, r->start, r->end, r->enable);
+		t->op = a->kind == ACT_RM_RANGE ? '-' :
+			a->kind == ACT_MK_RANGE ? '+' : '~';
+		t->kind = "range";
+		t->object = xasprintf("%s/ranges/%s", a->group, r->name);
+		if (a->kind == ACT_UPDATE_RANGE)
+			t->detail = xasprintf("pid %d 0x%" PRIx64 "-0x%" PRIx64
+					      " enable %d -> pid %d 0x%" PRIx64
+					      "-0x%" PRIx64 " enable %d",
+					      o->pid, o->start, o->end,
+					      o->enable, r->pid, r->start,
+					      r->end, r->enable);
+		else
+			t->detail = xasprintf("pid %d 0x%" PRIx64 "-0x%" PRIx64
+					      "%s", r->pid, r->start, r->end,
+					      a->kind == ACT_MK_RANGE &&
+					      !r->enable ? ", disabled" : "");
+		return;
+	case ACT_UNBIND_TASK:
+	case ACT_BIND_TASK:
+		t->op = a->kind == ACT_BIND_TASK ? '+' : '-';
+		t->kind = "task";
+		t->object = xasprintf("%s/tasks/%d", a->group, a->pid);
+		if (a->note)
+			t->detail = xstrdup(a->note);
+		return;
+	case ACT_MK_GROUP:
+		t->op = '+';
+		t->detail = xasprintf("policy %s, move %d", a->policy, a->move);
+		break;
+	case ACT_SET_POLICY:
+		t->op = '~';
+		t->detail = xasprintf("policy %s -> %s", a->old_policy,
+				      a->policy);
+		t->paren = false;
+		break;
+	case ACT_SET_MOVE:
+		t->op = '~';
+		t->detail = xasprintf("move %d -> %d", a->old_move, a->move);
+		t->paren = false;
+		break;
 	case ACT_RM_GROUP:
-		return xasprintf("- group %s", a->group);
+		t->op = '-';
+		break;
 	}
-	return xstrdup("?");
+	t->kind = "group";
+	t->object = xstrdup(a->group);
+}
+
+void action_text_free(struct action_text *t)
+{
+	free(t->object);
+	free(t->detail);
+	memset(t, 0, sizeof(*t));
+}
+
+char *action_describe(const struct action *a)
+{
+	struct action_text t;
+	char *line;
+
+	action_text(a, &t);
+	if (!t.detail)
+		line = xasprintf("%c %s %s", t.op, t.kind, t.object);
+	else if (t.paren)
+		line = xasprintf("%c %s %s (%s)", t.op, t.kind, t.object,
+				 t.detail);
+	else
+		line = xasprintf("%c %s %s %s", t.op, t.kind, t.object,
+				 t.detail);
+	action_text_free(&t);
+	return line;
 }
 
 void plan_print(const struct plan *p, FILE *out)

@@ -33,6 +33,7 @@ struct action {
 	char *policy, *old_policy;	/* MK_GROUP, SET_POLICY */
 	bool move, old_move;		/* MK_GROUP, SET_MOVE */
 	pid_t pid;			/* BIND/UNBIND_TASK */
+	char *note;			/* BIND_TASK: which process, and why */
 	struct st_range range;		/* ranges: new (or removed) range */
 	struct st_range old;		/* UPDATE_RANGE: current range */
 };
@@ -59,6 +60,16 @@ int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
 void plan_compute(const struct state *des, const struct state *cur,
 		  const struct nodeset *mem, struct plan *p);
 
+/* An action in parts: '+' "task" "g/tasks/100" and its detail. */
+struct action_text {
+	char op;		/* + - ~ */
+	const char *kind;	/* group, task, range */
+	char *object;		/* the configfs path below numapol/ */
+	char *detail;		/* NULL, or what is made or changed */
+	bool paren;		/* the line shows the detail in parentheses */
+};
+void action_text(const struct action *a, struct action_text *t);
+void action_text_free(struct action_text *t);
 /* One line describing @a (caller frees). */
 char *action_describe(const struct action *a);
 /* One line per action, or "no changes". */

@@ -1094,9 +1094,9 @@ static void test_plan_fresh(struct tap *t)
 	CHECK_STR(t, s,
 		  "+ group fast (policy prefer:1, move 0)\n"
 		  "+ group heap-il (policy interleave:2-3, move 1)\n"
-		  "+ task fast/tasks/100\n"
-		  "+ task fast/tasks/101\n"
-		  "+ task fast/tasks/200\n"
+		  "+ task fast/tasks/100 (mingetty, selected by comm at test.conf:4)\n"
+		  "+ task fast/tasks/101 (mingetty, selected by comm at test.conf:4)\n"
+		  "+ task fast/tasks/200 (postgres, selected by pid at test.conf:4)\n"
 		  "+ range heap-il/ranges/100-file-mingetty (pid 100 0x55d0c0000000-0x55d0c0020000, disabled)\n"
 		  "+ range heap-il/ranges/100-file-mingetty-1 (pid 100 0x55d0c0030000-0x55d0c0031000, disabled)\n"
 		  "+ range heap-il/ranges/100-heap (pid 100 0x55d0c1000000-0x55d0c1021000)\n");
@@ -1116,7 +1116,7 @@ static void test_apply_then_replan(struct tap *t)
 	add_standard_procs(&fx);
 	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 0);
 	CHECK_STR(t, err, "");
-	CHECK_CONTAINS(t, out, "+ task fast/tasks/200\n");
+	CHECK_CONTAINS(t, out, "+ task fast/tasks/200 (postgres, selected by pid at test.conf:4)\n");
 	free(out);
 	free(err);
 	s = slurp("%s/fast/policy", fx.cfg);
@@ -1181,7 +1181,7 @@ static void test_plan_changes(struct tap *t)
 		  "- task fast/tasks/200\n"
 		  "+ group slow (policy prefer:3, move 0)\n"
 		  "~ group fast policy prefer:1 -> bind:0-1\n"
-		  "+ task slow/tasks/200\n"
+		  "+ task slow/tasks/200 (postgres, selected by pid at test.conf:6)\n"
 		  "- group heap-il\n");
 	free(s);
 	plan_free(&p);
@@ -1382,11 +1382,11 @@ static void test_apply_failure_report(struct tap *t)
 	CHECK_STR(t, out,
 		  "+ group fast (policy prefer:1, move 0)\n"
 		  "+ group heap-il (policy interleave:2-3, move 1)\n"
-		  "+ task fast/tasks/100\n");
-	CHECK_CONTAINS(t, err, "numacfg: action 4 of 8 failed: + task fast/tasks/101: mkdir ");
+		  "+ task fast/tasks/100 (mingetty, selected by comm at test.conf:4)\n");
+	CHECK_CONTAINS(t, err, "numacfg: action 4 of 8 failed: + task fast/tasks/101 (mingetty, selected by comm at test.conf:4): mkdir ");
 	CHECK_CONTAINS(t, err, "Operation not permitted\n");
 	CHECK_CONTAINS(t, err, "numacfg: applied 3 of 8 actions; stopped, not applied:\n");
-	CHECK_CONTAINS(t, err, "numacfg:   + task fast/tasks/101\nnumacfg:   + task fast/tasks/200\n");
+	CHECK_CONTAINS(t, err, "numacfg:   + task fast/tasks/101 (mingetty, selected by comm at test.conf:4)\nnumacfg:   + task fast/tasks/200 (postgres, selected by pid at test.conf:4)\n");
 	CHECK_CONTAINS(t, err, "numacfg:   + range heap-il/ranges/100-heap");
 	CHECK(t, exists("%s/fast/tasks/100", fx.cfg));
 	CHECK(t, !exists("%s/fast/tasks/200", fx.cfg));
@@ -1439,7 +1439,7 @@ static void test_exited_bindings(struct tap *t)
 	/* apply: keep 555 (gone, already bound); 100 is a new process. */
 	CHECK_INT(t, plan_text(&fx, conf, PLAN_APPLY, &p, &e), 0);
 	s = plan_string(&p);
-	CHECK_STR(t, s, "- task g/tasks/100\n+ task g/tasks/100\n");
+	CHECK_STR(t, s, "- task g/tasks/100\n+ task g/tasks/100 (mingetty, selected by pid at test.conf:2)\n");
 	free(s);
 	plan_free(&p);
 	/* watch: bindings of exited processes are cleaned up. */
@@ -1449,7 +1449,7 @@ static void test_exited_bindings(struct tap *t)
 	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, fo, fe, &e), 0);
 	fclose(fo);
 	fclose(fe);
-	CHECK_STR(t, out, "- task g/tasks/100\n- task g/tasks/555\n+ task g/tasks/100\n");
+	CHECK_STR(t, out, "- task g/tasks/100\n- task g/tasks/555\n+ task g/tasks/100 (mingetty, selected by pid at w.conf:2)\n");
 	CHECK_STR(t, err, "");
 	CHECK(t, !exists("%s/g/tasks/555", fx.cfg));
 	s = slurp("%s/g/tasks/100/state", fx.cfg);
@@ -1465,7 +1465,7 @@ static void test_exited_bindings(struct tap *t)
 	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, fo, fe, &e), 0);
 	fclose(fo);
 	fclose(fe);
-	CHECK_STR(t, out, "+ task g/tasks/555\n");
+	CHECK_STR(t, out, "+ task g/tasks/555 (late, selected by pid at w.conf:2)\n");
 	free(out);
 	free(err);
 	config_free(&cfg);
@@ -2206,7 +2206,9 @@ static void test_cli_check_diff(struct tap *t)
 		 "%s", bad);
 	run_cli(&fx, NULL, &c, "diff", "--exit-code", good, NULL);
 	CHECK_INT(t, c.status, 1);
-	CHECK_STR(t, c.out, "+ group fast (policy prefer:1, move 0)\n+ task fast/tasks/100\n");
+	snprintf(want, sizeof(want), "+ group fast (policy prefer:1, move 0)\n+ task fast/tasks/100 (mingetty, selected by pid at %s:2)\n",
+		 good);
+	CHECK_STR(t, c.out, want);
 	cli_free(&c);
 	run_cli(&fx, NULL, &c, "diff", good, NULL);
 	CHECK_INT(t, c.status, 0);
@@ -2349,6 +2351,23 @@ static void test_cli_listings(struct tap *t)
 	run_cli(&fx, NULL, &c, "get", "100", "--json", NULL);
 	CHECK_CLI(t, &c, 2, "--json needs --threads");
 	cli_free(&c);
+	/* The plan of diff and apply --dry-run. */
+	run_cli(&fx, "groups = ( { name = \"new\"; tasks = ( { pid = 200; } ); } );\n",
+		&c, "diff", "--json", "-", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"plan\": [");
+	CHECK_CONTAINS(t, c.out, "\"op\": \"+\",\n");
+	CHECK_CONTAINS(t, c.out, "\"object\": \"new/tasks/200\",\n");
+	CHECK_CONTAINS(t, c.out, "\"detail\": \"postgres, selected by pid at <stdin>:1\"");
+	cli_free(&c);
+	run_cli(&fx, "groups = ();\n", &c, "apply", "--dry-run", "-o",
+		"OP,OBJECT", "--raw", "-n", "-", NULL);
+	CHECK_CONTAINS(t, c.out, "- heap-il\n");
+	cli_free(&c);
+	run_cli(&fx, "groups = ();\n", &c, "apply", "--json", "-", NULL);
+	CHECK_CLI(t, &c, 2, "--json needs --dry-run");
+	cli_free(&c);
 	fx_fini(&fx);
 }
 
@@ -2481,7 +2500,7 @@ static const struct tap_test tests[] = {
 	  test_cli_check_diff },
 	{ "command line: --dry-run for set and migrate; --rate",
 	  test_cli_dry_run },
-	{ "command line: -o, --raw, -n, valid --json for every listing",
+	{ "command line: -o, --raw, -n, valid --json for every listing and plan",
 	  test_cli_listings },
 	{ "watch: tells systemd READY=1 after the first pass",
 	  test_watch_notify },

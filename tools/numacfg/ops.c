@@ -36,7 +36,7 @@ int op_plan(const struct nc_ctx *ctx, const char *file, enum plan_mode mode,
 		config_free(&cfg);
 		return -1;
 	}
-	if (plan_desired(ctx, &cfg, &cur, mode, &des, e)) {
+	if (plan_desired(ctx, &cfg, &cur, mode, NULL, &des, e)) {
 		state_free(&cur);
 		config_free(&cfg);
 		return -1;

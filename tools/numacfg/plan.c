@@ -287,14 +287,16 @@ static bool needs_scan(const struct config *cfg)
 
 int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
 		 const struct state *cur, enum plan_mode mode,
-		 struct state *des, struct nc_err *e)
+		 const struct proc_snapshot *given, struct state *des,
+		 struct nc_err *e)
 {
-	struct proc_snapshot snap = { 0 };
+	struct proc_snapshot own = { 0 };
+	const struct proc_snapshot *snap = given ? given : &own;
 	size_t i;
 
 	memset(des, 0, sizeof(*des));
 	/* /proc is read once, however many selectors there are. */
-	if (needs_scan(cfg) && proc_snapshot_read(ctx, &snap, e))
+	if (!given && needs_scan(cfg) && proc_snapshot_read(ctx, &own, e))
 		return -1;
 	for (i = 0; i < cfg->ngroups; i++) {
 		const struct cfg_group *g = &cfg->groups[i];
@@ -307,14 +309,14 @@ int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
 		const struct st_group *cg = state_find_group(cur,
 							     cfg->groups[i].name);
 
-		if (desire_tasks(ctx, &snap, cfg, i, cg, mode, des, e) ||
-		    desire_ranges(ctx, &snap, cfg, i, cg, mode, des, e)) {
-			proc_snapshot_free(&snap);
+		if (desire_tasks(ctx, snap, cfg, i, cg, mode, des, e) ||
+		    desire_ranges(ctx, snap, cfg, i, cg, mode, des, e)) {
+			proc_snapshot_free(&own);
 			state_free(des);
 			return -1;
 		}
 	}
-	proc_snapshot_free(&snap);
+	proc_snapshot_free(&own);
 	state_sort(des);	/* plans come out in a stable order */
 	return 0;
 }

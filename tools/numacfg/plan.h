@@ -51,10 +51,16 @@ struct plan {
  */
 enum plan_mode { PLAN_APPLY, PLAN_WATCH };
 
-/* Resolve @cfg against the running processes into @des. */
+struct proc_snapshot;
+/*
+ * Resolve @cfg against the running processes into @des.  @snap: the
+ * processes as known (watch keeps it up to date from events); NULL: read
+ * /proc here.
+ */
 int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
 		 const struct state *cur, enum plan_mode mode,
-		 struct state *des, struct nc_err *e);
+		 const struct proc_snapshot *snap, struct state *des,
+		 struct nc_err *e);
 
 /* Actions turning @cur into @des; @mem: the machine's memory nodes. */
 void plan_compute(const struct state *des, const struct state *cur,

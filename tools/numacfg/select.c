@@ -217,6 +217,42 @@ void proc_snapshot_free(struct proc_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void proc_snapshot_update(const struct nc_ctx *ctx, struct proc_snapshot *s,
+			  pid_t pid)
+{
+	struct proc_info pi;
+	size_t lo = 0, hi = s->n, mid;
+	bool found = false, alive;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->procs[mid].pid < pid) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	found = lo < s->n && s->procs[lo].pid == pid;
+	alive = !is_self(ctx, pid) && !proc_info_read(ctx, pid, &pi);
+	if (found) {
+		proc_info_free(&s->procs[lo]);
+		if (alive) {
+			s->procs[lo] = pi;
+			return;
+		}
+		memmove(&s->procs[lo], &s->procs[lo + 1],
+			(s->n - lo - 1) * sizeof(*s->procs));
+		s->n--;
+		return;
+	}
+	if (!alive)
+		return;
+	ARR_PUSH(s->procs, s->n, s->cap);
+	memmove(&s->procs[lo + 1], &s->procs[lo],
+		(s->n - lo - 1) * sizeof(*s->procs));
+	s->procs[lo] = pi;
+}
+
 int select_scan(const struct nc_ctx *ctx, const struct proc_snapshot *snap,
 		const struct selector *sel, pid_t **pids, size_t *n,
 		struct nc_err *e)

@@ -21,9 +21,61 @@
 #define SETTLE_MS	100	/* let a burst of events settle */
 #define MAX_DELAY_MS	500	/* but never wait longer than this */
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+void watch_timer_init(struct watch_timer *t, long long now, int period_ms)
+{
+	memset(t, 0, sizeof(*t));
+	t->period = period_ms;
+	t->next_resync = now + period_ms;
+}
+
+void watch_timer_event(struct watch_timer *t, long long now)
+{
+	if (!t->dirty)
+		t->dirty_since = now;
+	t->dirty = true;
+	t->last_event = now;
+}
+
+int watch_timer_timeout(const struct watch_timer *t, long long now)
+{
+	long long due = t->next_resync;
+
+	if (t->dirty) {
+		if (t->last_event + SETTLE_MS < due)
+			due = t->last_event + SETTLE_MS;
+		if (t->dirty_since + MAX_DELAY_MS < due)
+			due = t->dirty_since + MAX_DELAY_MS;
+	}
+	return due > now ? (int)(due - now) : 0;
+}
+
+enum watch_due watch_timer_due(struct watch_timer *t, long long now)
+{
+	if (now >= t->next_resync) {
+		/* Absolute: a stream of events never pushes it back. */
+		t->next_resync = now + t->period;
+		t->dirty = false;
+		return WATCH_RESYNC;
+	}
+	if (t->dirty && (now - t->last_event >= SETTLE_MS ||
+			 now - t->dirty_since >= MAX_DELAY_MS)) {
+		t->dirty = false;
+		return WATCH_EVENTS;
+	}
+	return WATCH_NOTHING;
+}
+
 int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
-	       const struct nodeset *mem, FILE *out, FILE *err,
-	       struct nc_err *e)
+	       const struct nodeset *mem, const struct proc_snapshot *snap,
+	       FILE *out, FILE *err, struct nc_err *e)
 {
 	struct state cur, des;
 	struct plan p;
@@ -31,7 +83,7 @@ int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
 
 	if (cfgfs_read_state(ctx, &cur, e))
 		return -1;
-	if (plan_desired(ctx, cfg, &cur, PLAN_WATCH, &des, e)) {
+	if (plan_desired(ctx, cfg, &cur, PLAN_WATCH, snap, &des, e)) {
 		state_free(&cur);
 		return -1;
 	}
@@ -41,6 +93,38 @@ int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
 	state_free(&des);
 	state_free(&cur);
 	return failed;
+}
+
+/* Wait up to @ms for the connector's answer to our subscription. */
+static int connector_ack(int fd, int ms, struct nc_err *e)
+{
+	char buf[4096] __attribute__((aligned(NLMSG_ALIGNTO)));
+	long long end = now_ms() + ms;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t len;
+
+	while (now_ms() < end) {
+		if (poll(&pfd, 1, (int)(end - now_ms())) <= 0)
+			break;
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0)
+			continue;
+		for (struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		     NLMSG_OK(nlh, (size_t)len); nlh = NLMSG_NEXT(nlh, len)) {
+			struct cn_msg *cn = NLMSG_DATA(nlh);
+			struct proc_event *ev = (struct proc_event *)cn->data;
+
+			if (nlh->nlmsg_type == NLMSG_ERROR ||
+			    nlh->nlmsg_type == NLMSG_NOOP ||
+			    ev->what != PROC_EVENT_NONE)
+				continue;
+			if (ev->event_data.ack.err)
+				return nc_fail_errno(e, (int)ev->event_data.ack.err,
+						     "proc connector subscription refused");
+			return 0;
+		}
+	}
+	return nc_fail(e, "proc connector: no acknowledgement of the subscription");
 }
 
 /* Subscribe to the kernel's process events; -1 if unavailable. */
@@ -80,11 +164,36 @@ static int connector_open(struct nc_err *e)
 		close(fd);
 		return -1;
 	}
+	/* The kernel answers with PROC_EVENT_NONE and an error code. */
+	if (connector_ack(fd, 1000, e)) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
+/* Pids that had events since the last pass (or "too many": rescan). */
+struct pending {
+	pid_t pids[256];
+	size_t n;
+	bool overflow;
+};
+
+static void pending_add(struct pending *pd, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < pd->n; i++)
+		if (pd->pids[i] == pid)
+			return;
+	if (pd->n < sizeof(pd->pids) / sizeof(pd->pids[0]))
+		pd->pids[pd->n++] = pid;
+	else
+		pd->overflow = true;
+}
+
 /* Drain the socket; true if an event may change what is selected. */
-static bool connector_read(int fd)
+static bool connector_read(int fd, struct pending *pd)
 {
 	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
 	bool relevant = false;
@@ -94,8 +203,14 @@ static bool connector_read(int fd)
 		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 
 		len = recv(fd, buf, sizeof(buf), 0);
-		if (len < 0)
-			return relevant || errno == ENOBUFS;
+		if (len < 0) {
+			/* Events were lost: only a rescan knows. */
+			if (errno == ENOBUFS) {
+				pd->overflow = true;
+				relevant = true;
+			}
+			return relevant;
+		}
 		for (; NLMSG_OK(nlh, (size_t)len); nlh = NLMSG_NEXT(nlh, len)) {
 			struct cn_msg *cn = NLMSG_DATA(nlh);
 			struct proc_event *ev = (struct proc_event *)cn->data;
@@ -105,15 +220,25 @@ static bool connector_read(int fd)
 				continue;
 			switch (ev->what) {
 			case PROC_EVENT_EXEC:
+				pending_add(pd, ev->event_data.exec.process_tgid);
+				relevant = true;
+				break;
 			case PROC_EVENT_COMM:
+				pending_add(pd, ev->event_data.comm.process_tgid);
+				relevant = true;
+				break;
 			case PROC_EVENT_UID:
+				pending_add(pd, ev->event_data.id.process_tgid);
 				relevant = true;
 				break;
 			case PROC_EVENT_EXIT:
 				/* Only the end of a whole process matters. */
 				if (ev->event_data.exit.process_pid ==
-				    ev->event_data.exit.process_tgid)
+				    ev->event_data.exit.process_tgid) {
+					pending_add(pd,
+						    ev->event_data.exit.process_tgid);
 					relevant = true;
+				}
 				break;
 			default:
 				break;
@@ -194,35 +319,48 @@ static void reload(const char *file, const struct nodeset *mem,
 	fprintf(err, "numacfg: reloaded %s\n", file);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static void sync_logged(const struct nc_ctx *ctx, const struct config *cfg,
-			const struct nodeset *mem, FILE *out, FILE *err)
+			const struct nodeset *mem,
+			const struct proc_snapshot *snap, FILE *out, FILE *err)
 {
 	struct nc_err e;
 
-	if (watch_sync(ctx, cfg, mem, out, err, &e) < 0)
+	if (watch_sync(ctx, cfg, mem, snap, out, err, &e) < 0)
 		fprintf(err, "numacfg: %s\n", e.msg);
 	fflush(out);
 	fflush(err);
 }
 
+/* Bring @snap up to date: all of /proc, or only the pids of events. */
+static void refresh(const struct nc_ctx *ctx, struct proc_snapshot *snap,
+		    struct pending *pd, bool all, FILE *err)
+{
+	struct nc_err e;
+	size_t i;
+
+	if (all || pd->overflow) {
+		proc_snapshot_free(snap);
+		if (proc_snapshot_read(ctx, snap, &e))
+			fprintf(err, "numacfg: %s\n", e.msg);
+	} else {
+		for (i = 0; i < pd->n; i++)
+			proc_snapshot_update(ctx, snap, pd->pids[i]);
+	}
+	pd->n = 0;
+	pd->overflow = false;
+}
+
 int watch_run(const struct nc_ctx *ctx, const char *file, FILE *out,
 	      FILE *err, struct nc_err *e)
 {
+	struct proc_snapshot snap = { 0 };
+	struct pending pd = { .n = 0 };
+	struct watch_timer tm;
 	struct pollfd pfd[2];
 	struct nodeset mem;
 	struct config cfg;
 	sigset_t old;
-	long long dirty_since = 0;
-	bool dirty = false;
-	int sfd, nfd, sig, timeout, r;
+	int sfd, nfd, sig, r;
 
 	if (nodes_has_memory(ctx, &mem, e) ||
 	    config_load_file(file, &mem, &cfg, e))
@@ -240,16 +378,20 @@ int watch_run(const struct nc_ctx *ctx, const char *file, FILE *out,
 	if (nfd < 0)
 		fprintf(err, "numacfg: %s; polling /proc every second\n",
 			e->msg);
-	sync_logged(ctx, &cfg, &mem, out, err);
+	refresh(ctx, &snap, &pd, true, err);
+	sync_logged(ctx, &cfg, &mem, &snap, out, err);
 	/* Ready once the file is applied the first time. */
 	watch_notify("READY=1\nSTATUS=watching for new processes");
+	watch_timer_init(&tm, now_ms(), nfd < 0 ? POLL_MS : RESYNC_MS);
 	pfd[0].fd = sfd;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = nfd;
 	pfd[1].events = POLLIN;
 	for (;;) {
-		timeout = dirty ? SETTLE_MS : nfd < 0 ? POLL_MS : RESYNC_MS;
-		r = poll(pfd, nfd < 0 ? 1 : 2, timeout);
+		enum watch_due due;
+
+		r = poll(pfd, nfd < 0 ? 1 : 2,
+			 watch_timer_timeout(&tm, now_ms()));
 		if (r < 0 && errno != EINTR) {
 			nc_fail_errno(e, errno, "poll");
 			break;
@@ -264,25 +406,20 @@ int watch_run(const struct nc_ctx *ctx, const char *file, FILE *out,
 			if (sig == SIGHUP) {
 				watch_notify("RELOADING=1");
 				reload(file, &mem, &cfg, err);
+				/* A new file: every process is looked at. */
+				pd.overflow = true;
+				watch_timer_event(&tm, now_ms());
 				watch_notify("READY=1");
-				if (!dirty)
-					dirty_since = now_ms();
-				dirty = true;
 			}
+		}
+		if (r > 0 && nfd >= 0 && (pfd[1].revents & POLLIN) &&
+		    connector_read(nfd, &pd))
+			watch_timer_event(&tm, now_ms());
+		due = watch_timer_due(&tm, now_ms());
+		if (due == WATCH_NOTHING)
 			continue;
-		}
-		if (r > 0 && nfd >= 0 && (pfd[1].revents & POLLIN)) {
-			if (connector_read(nfd) && !dirty) {
-				dirty = true;
-				dirty_since = now_ms();
-			}
-			/* A steady stream of events must not starve us. */
-			if (!dirty || now_ms() - dirty_since < MAX_DELAY_MS)
-				continue;
-		}
-		/* Timeout: settled after events, or a periodic pass. */
-		sync_logged(ctx, &cfg, &mem, out, err);
-		dirty = false;
+		refresh(ctx, &snap, &pd, due == WATCH_RESYNC, err);
+		sync_logged(ctx, &cfg, &mem, &snap, out, err);
 	}
 	r = -1;
 out:
@@ -290,6 +427,7 @@ out:
 		close(nfd);
 	close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	proc_snapshot_free(&snap);
 	config_free(&cfg);
 	return r;
 }

@@ -390,7 +390,7 @@ static int plan_text(struct fixture *fx, const char *text,
 		config_free(&cfg);
 		return -1;
 	}
-	r = plan_desired(&fx->ctx, &cfg, &cur, mode, &des, e);
+	r = plan_desired(&fx->ctx, &cfg, &cur, mode, NULL, &des, e);
 	if (!r) {
 		plan_compute(&des, &cur, &mem, p);
 		state_free(&des);
@@ -1446,7 +1446,7 @@ static void test_exited_bindings(struct tap *t)
 	CHECK_INT(t, config_load_string(conf, "w.conf", &mem, &cfg, &e), 0);
 	fo = open_memstream(&out, &ol);
 	fe = open_memstream(&err, &el);
-	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, fo, fe, &e), 0);
+	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, NULL, fo, fe, &e), 0);
 	fclose(fo);
 	fclose(fe);
 	CHECK_STR(t, out, "- task g/tasks/100\n- task g/tasks/555\n+ task g/tasks/100 (mingetty, selected by pid at w.conf:2)\n");
@@ -1462,7 +1462,7 @@ static void test_exited_bindings(struct tap *t)
 		 { "late" }, 0, "/", 0, 0, NULL });
 	fo = open_memstream(&out, &ol);
 	fe = open_memstream(&err, &el);
-	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, fo, fe, &e), 0);
+	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, NULL, fo, fe, &e), 0);
 	fclose(fo);
 	fclose(fe);
 	CHECK_STR(t, out, "+ task g/tasks/555 (late, selected by pid at w.conf:2)\n");
@@ -2446,6 +2446,74 @@ static void test_watch_notify(struct tap *t)
 	fx_fini(&fx);
 }
 
+
+/* ---- watch: timer and per-pid updates ------------------------------------ */
+
+static void test_watch_timer_and_snapshot(struct tap *t)
+{
+	struct proc_snapshot snap;
+	struct watch_timer tm;
+	struct fixture fx;
+	struct nc_err e;
+	long long now;
+	int events = 0, resyncs = 0;
+
+	/* An event every 50 ms for 25 s: the 10 s resync still comes. */
+	watch_timer_init(&tm, 0, 10000);
+	for (now = 0; now < 25000; now += 50) {
+		enum watch_due d;
+
+		watch_timer_event(&tm, now);
+		CHECK(t, watch_timer_timeout(&tm, now) <= 500);
+		d = watch_timer_due(&tm, now);
+		events += d == WATCH_EVENTS;
+		resyncs += d == WATCH_RESYNC;
+	}
+	CHECK_INT(t, resyncs, 2);
+	/* ... and the events are handled at least every 500 ms. */
+	CHECK(t, events >= 40);
+	/* Quiet: nothing is due before the resync. */
+	watch_timer_init(&tm, 0, 10000);
+	CHECK_INT(t, watch_timer_timeout(&tm, 0), 10000);
+	CHECK_INT(t, watch_timer_due(&tm, 9999), WATCH_NOTHING);
+	CHECK_INT(t, watch_timer_due(&tm, 10000), WATCH_RESYNC);
+	CHECK_INT(t, watch_timer_timeout(&tm, 10000), 10000);
+	/* A burst settles 100 ms after its last event. */
+	watch_timer_event(&tm, 11000);
+	CHECK_INT(t, watch_timer_timeout(&tm, 11000), 100);
+	CHECK_INT(t, watch_timer_due(&tm, 11050), WATCH_NOTHING);
+	CHECK_INT(t, watch_timer_due(&tm, 11100), WATCH_EVENTS);
+
+	/* An event updates its pid in the snapshot, nothing else. */
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, proc_snapshot_read(&fx.ctx, &snap, &e), 0);
+	CHECK_INT(t, snap.n, 5);
+	add_proc(&fx, &(struct fake_proc){ 150, "late", "/bin/late",
+		 { "late" }, 0, "/", 0, 0, NULL });
+	write_at("renamed\n", "%s/101/comm", fx.proc);
+	proc_snapshot_update(&fx.ctx, &snap, 150);	/* exec */
+	CHECK_INT(t, snap.n, 6);
+	CHECK_INT(t, snap.n > 2 ? snap.procs[2].pid : 0, 150);
+	CHECK_STR(t, snap.n > 2 ? snap.procs[2].comm : "", "late");
+	/* 101's comm changed without an event: still the old one. */
+	CHECK_STR(t, snap.procs[1].comm, "mingetty");
+	proc_snapshot_update(&fx.ctx, &snap, 101);	/* comm */
+	CHECK_STR(t, snap.procs[1].comm, "renamed");
+	{
+		char path[600];
+
+		snprintf(path, sizeof(path), "%s/150", fx.proc);
+		nftw(path, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+	}
+	proc_snapshot_update(&fx.ctx, &snap, 150);	/* exit */
+	CHECK_INT(t, snap.n, 5);
+	proc_snapshot_update(&fx.ctx, &snap, 999);	/* never there */
+	CHECK_INT(t, snap.n, 5);
+	proc_snapshot_free(&snap);
+	fx_fini(&fx);
+}
+
 static const struct tap_test tests[] = {
 	{ "node lists: kernel list format", test_nodelist_kernel },
 	{ "node lists: numactl syntax translation", test_nodelist_numactl },
@@ -2504,6 +2572,8 @@ static const struct tap_test tests[] = {
 	  test_cli_listings },
 	{ "watch: tells systemd READY=1 after the first pass",
 	  test_watch_notify },
+	{ "watch: absolute resync timer; events update only their pids",
+	  test_watch_timer_and_snapshot },
 };
 
 int main(void)

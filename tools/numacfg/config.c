@@ -187,11 +187,15 @@ static int load_selector(struct loader *ld, config_setting_t *grp,
 		long long v;
 
 		if (config_setting_type(s) != CONFIG_TYPE_INT &&
-		    config_setting_type(s) != CONFIG_TYPE_INT64)
-			return lerr(ld, s, "'pid' must be a number");
+		    config_setting_type(s) != CONFIG_TYPE_INT64) {
+			lerr(ld, s, "'pid' must be a number");
+			goto fail;
+		}
 		v = config_setting_get_int64(s);
-		if (v <= 0 || v > 0x7fffffffLL)
-			return lerr(ld, s, "invalid pid %lld", v);
+		if (v <= 0 || v > 0x7fffffffLL) {
+			lerr(ld, s, "invalid pid %lld", v);
+			goto fail;
+		}
 		sel->has_pid = true;
 		sel->pid = (pid_t)v;
 	}

@@ -95,6 +95,25 @@ int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
 	return failed;
 }
 
+/*
+ * The proc_event of a connector message, copied: it sits at offset 36
+ * of the datagram, not aligned for its 64-bit fields.
+ */
+static int event_of(const struct nlmsghdr *nlh, struct proc_event *ev)
+{
+	const struct cn_msg *cn = NLMSG_DATA(nlh);
+	size_t len;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn)))
+		return -1;
+	len = nlh->nlmsg_len - NLMSG_LENGTH(sizeof(*cn));
+	if (cn->len < len)
+		len = cn->len;
+	memset(ev, 0, sizeof(*ev));
+	memcpy(ev, cn->data, len < sizeof(*ev) ? len : sizeof(*ev));
+	return 0;
+}
+
 /* Wait up to @ms for the connector's answer to our subscription. */
 static int connector_ack(int fd, int ms, struct nc_err *e)
 {
@@ -111,15 +130,14 @@ static int connector_ack(int fd, int ms, struct nc_err *e)
 			continue;
 		for (struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 		     NLMSG_OK(nlh, (size_t)len); nlh = NLMSG_NEXT(nlh, len)) {
-			struct cn_msg *cn = NLMSG_DATA(nlh);
-			struct proc_event *ev = (struct proc_event *)cn->data;
+			struct proc_event ev;
 
 			if (nlh->nlmsg_type == NLMSG_ERROR ||
 			    nlh->nlmsg_type == NLMSG_NOOP ||
-			    ev->what != PROC_EVENT_NONE)
+			    event_of(nlh, &ev) || ev.what != PROC_EVENT_NONE)
 				continue;
-			if (ev->event_data.ack.err)
-				return nc_fail_errno(e, (int)ev->event_data.ack.err,
+			if (ev.event_data.ack.err)
+				return nc_fail_errno(e, (int)ev.event_data.ack.err,
 						     "proc connector subscription refused");
 			return 0;
 		}
@@ -212,11 +230,10 @@ static bool connector_read(int fd, struct pending *pd)
 			return relevant;
 		}
 		for (; NLMSG_OK(nlh, (size_t)len); nlh = NLMSG_NEXT(nlh, len)) {
-			struct cn_msg *cn = NLMSG_DATA(nlh);
-			struct proc_event *ev = (struct proc_event *)cn->data;
+			struct proc_event evb, *ev = &evb;
 
 			if (nlh->nlmsg_type == NLMSG_ERROR ||
-			    nlh->nlmsg_type == NLMSG_NOOP)
+			    nlh->nlmsg_type == NLMSG_NOOP || event_of(nlh, ev))
 				continue;
 			switch (ev->what) {
 			case PROC_EVENT_EXEC:

@@ -4,6 +4,7 @@
  * through /proc and the numapol configfs tree.  See numacfg(8).
  */
 #include <getopt.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,7 @@ static void usage(FILE *out)
 	      "  numacfg dump [--json]            current configfs state in FILE syntax\n"
 	      "  numacfg status                   groups, bindings, memory per node\n"
 	      "  numacfg get PID [--threads]      task policy\n"
+	      "  numacfg show PID                 each mapping: policy, memory per node\n"
 	      "  numacfg set PID POLICY [--dry-run]\n"
 	      "                                   set the task policy of all threads\n"
 	      "  numacfg set PID --mapping heap|stack|ADDR[-END]|file:PATH POLICY\n"
@@ -82,7 +84,7 @@ static void usage(FILE *out)
 	      "  -o, --output LIST       listings: the columns to print\n"
 	      "  -r, --raw               listings: raw output\n"
 	      "  -n, --noheadings        listings: no column headings\n"
-	      "  -b, --bytes             status: sizes in bytes\n"
+	      "  -b, --bytes             status, show: sizes in bytes\n"
 	      "  -v, --verbose           print every write to the kernel\n"
 	      "  -h, --help              this text\n"
 	      "  -V, --version           the version\n"
@@ -247,6 +249,16 @@ static int run_status(const struct nc_ctx *ctx, const struct cmdline *cl,
 	return output_status(ctx, &cl->out, stdout, e);
 }
 
+static int run_show(const struct nc_ctx *ctx, const struct cmdline *cl,
+		    struct nc_err *e)
+{
+	pid_t pid;
+
+	if (get_pid(cl->args[1], &pid, e))
+		return -1;
+	return output_show(ctx, pid, &cl->out, stdout, e);
+}
+
 static int run_get(const struct nc_ctx *ctx, const struct cmdline *cl,
 		   struct nc_err *e)
 {
@@ -307,6 +319,7 @@ static const struct command commands[] = {
 	{ "diff", "FILE", 1, 1, OPT_EXIT_CODE | OPT_LIST, run_diff },
 	{ "status", "", 0, 0, OPT_LIST | OPT_BYTES, run_status },
 	{ "get", "PID", 1, 1, OPT_THREADS | OPT_LIST, run_get },
+	{ "show", "PID", 1, 1, OPT_LIST | OPT_BYTES, run_show },
 	{ "set", "PID POLICY", 2, 2, OPT_MAPPING | OPT_MOVE | OPT_DRY_RUN,
 	  run_set },
 	{ "migrate", "PID", 1, 1, OPT_FROM | OPT_TO | OPT_MAPPING | OPT_PAGES |
@@ -340,6 +353,8 @@ int main(int argc, char **argv)
 	size_t i;
 	int r;
 
+	/* Characters only (bars): numbers are read and printed as in C. */
+	setlocale(LC_CTYPE, "");
 	r = parse_cmdline(argc, argv, &cl);
 	if (r)
 		return r;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <inttypes.h>
+#include <langinfo.h>
 #include <libsmartcols.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -176,6 +177,54 @@ void size_human(uint64_t bytes, char *buf, size_t size)
 		snprintf(buf, size, "%" PRIu64 "%c", whole, units[u]);
 }
 
+static bool utf8_out(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && !strcmp(cs, "UTF-8");
+}
+
+void spark_nodes(const uint64_t *bytes, int n, char *buf, size_t size)
+{
+	static const char *const blocks[] = {
+		" ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585",
+		"\u2586", "\u2587", "\u2588",
+	};
+	static const char ascii[] = " .:-=+*#@";
+	uint64_t max = 0;
+	size_t len = 0;
+	bool utf8 = utf8_out();
+	int i, level;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		if (bytes[i] > max)
+			max = bytes[i];
+	for (i = 0; i < n && len + 4 < size; i++) {
+		level = max ? (int)((bytes[i] * 8 + max - 1) / max) : 0;
+		if (utf8)
+			len += snprintf(buf + len, size - len, "%s",
+					blocks[level]);
+		else
+			buf[len++] = ascii[level];
+	}
+	buf[len] = '\0';
+}
+
+void bar_line(FILE *out, const char *label, uint64_t part, uint64_t total,
+	      int width)
+{
+	int fill = total ? (int)((part * width + total / 2) / total) : 0, i;
+	char size[32];
+
+	size_human(part, size, sizeof(size));
+	fprintf(out, "%-5s %7s [", label, size);
+	for (i = 0; i < width; i++)
+		fputs(i < fill ? (utf8_out() ? "\u2588" : "#") : ".", out);
+	fprintf(out, "] %3d%%\n",
+		total ? (int)((part * 100 + total / 2) / total) : 0);
+}
+
 void out_size(struct out_table *t, struct libscols_line *ln, size_t col,
 	      uint64_t bytes)
 {
@@ -206,11 +255,13 @@ void out_table_free(struct out_table *t)
 
 enum {
 	COL_NAME, COL_POLICY, COL_MOVE, COL_PID, COL_COMM, COL_STATE,
-	COL_START, COL_END, COL_ENABLE, COL_NODES	/* one per node */
+	COL_START, COL_END, COL_ENABLE,
+	COL_NODES	/* one per node, then BARS */
 };
 
 struct tree_cols {
-	struct out_col cols[COL_NODES + NC_MAX_NODES];
+	struct out_col cols[COL_NODES + NC_MAX_NODES + 1];
+	size_t bars;			/* the BARS column, after the nodes */
 	char names[NC_MAX_NODES][16];
 	int nodes[NC_MAX_NODES];	/* node of each node column */
 	int nnodes;
@@ -222,7 +273,8 @@ struct tree_cols {
  * status.
  */
 static size_t tree_cols_init(struct tree_cols *tc, const struct state *s,
-			     const struct nodeset *mem)
+			     const struct nodeset *mem,
+			     const struct out_opts *opts)
 {
 	static const struct out_col fixed[COL_NODES] = {
 		[COL_NAME] = { "NAME", SCOLS_JSON_STRING, SCOLS_FL_TREE, true },
@@ -261,7 +313,11 @@ static size_t tree_cols_init(struct tree_cols *tc, const struct state *s,
 		c->dflt = true;
 		tc->nodes[tc->nnodes++] = n;
 	}
-	return COL_NODES + tc->nnodes;
+	/* The picture is for people: not in JSON or raw output. */
+	tc->bars = COL_NODES + tc->nnodes;
+	tc->cols[tc->bars] = (struct out_col){ "BARS", SCOLS_JSON_STRING, 0,
+					       !opts->json && !opts->raw };
+	return tc->bars + 1;
 }
 
 /* Memory per node of @pid in [start, end); the cells stay empty if gone. */
@@ -269,19 +325,26 @@ static void set_memory(const struct nc_ctx *ctx, const struct tree_cols *tc,
 		       struct out_table *t, struct libscols_line *ln,
 		       pid_t pid, uint64_t start, uint64_t end)
 {
-	uint64_t *bytes;
+	uint64_t *bytes, *per;
 	struct nm_vma *v;
 	struct nc_err e;
+	char spark[128];
 	size_t nv;
 	int i;
 
 	if (pid <= 0 || numa_maps_read(ctx, pid, &v, &nv, &e))
 		return;
 	bytes = xcalloc(NC_MAX_NODES, sizeof(*bytes));
+	per = xcalloc(tc->nnodes ? tc->nnodes : 1, sizeof(*per));
 	numa_maps_sum(v, nv, start, end, true, bytes);
 	numa_maps_free(v, nv);
-	for (i = 0; i < tc->nnodes; i++)
-		out_size(t, ln, COL_NODES + i, bytes[tc->nodes[i]]);
+	for (i = 0; i < tc->nnodes; i++) {
+		per[i] = bytes[tc->nodes[i]];
+		out_size(t, ln, COL_NODES + i, per[i]);
+	}
+	spark_nodes(per, tc->nnodes, spark, sizeof(spark));
+	out_cell(t, ln, tc->bars, "%s", spark);
+	free(per);
 	free(bytes);
 }
 
@@ -325,7 +388,7 @@ static int output_tree(const struct nc_ctx *ctx, const struct out_opts *opts,
 	if (nodes_has_memory(ctx, &mem, e) || cfgfs_read_state(ctx, &s, e))
 		return -1;
 	tc = xcalloc(1, sizeof(*tc));
-	ncols = tree_cols_init(tc, &s, memory ? &mem : NULL);
+	ncols = tree_cols_init(tc, &s, memory ? &mem : NULL, opts);
 	t = out_table_new(tc->cols, ncols, opts, "numapol", out, e);
 	if (!t) {
 		free(tc);
@@ -460,5 +523,95 @@ int output_plan(const struct plan *p, const struct out_opts *opts, FILE *out,
 	}
 	out_table_print(t);
 	out_table_free(t);
+	return 0;
+}
+
+/* ---- show PID ------------------------------------------------------------ */
+
+int output_show(const struct nc_ctx *ctx, pid_t pid,
+		const struct out_opts *opts, FILE *out, struct nc_err *e)
+{
+	enum { C_START, C_MAPPING, C_POLICY, C_TOTAL, C_NODES };
+	struct out_col cols[C_NODES + NC_MAX_NODES + 1] = {
+		[C_START] = { "START", SCOLS_JSON_STRING, 0, true },
+		[C_MAPPING] = { "MAPPING", SCOLS_JSON_STRING, SCOLS_FL_TRUNC,
+				true },
+		[C_POLICY] = { "POLICY", SCOLS_JSON_STRING, 0, true },
+		[C_TOTAL] = { "TOTAL", SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT, true },
+	};
+	char names[NC_MAX_NODES][16], pol[NC_POLICY_MAX], comm[64], spark[128];
+	int nodes[NC_MAX_NODES], nn = 0, n, i, bars;
+	uint64_t *sum, *per, total = 0, vt;
+	struct libscols_line *ln;
+	struct out_table *t;
+	struct nodeset mem;
+	struct nm_vma *v;
+	size_t nv, k, j;
+	bool human = !opts->json && !opts->raw;
+
+	if (numapol_check(ctx, pid, e) || nodes_has_memory(ctx, &mem, e) ||
+	    proc_policy_read(ctx, pid, 0, pol, sizeof(pol), e) ||
+	    numa_maps_read(ctx, pid, &v, &nv, e))
+		return -1;
+	for (n = ns_next(&mem, 0); n >= 0; n = ns_next(&mem, n + 1)) {
+		snprintf(names[nn], sizeof(names[0]), "N%d", n);
+		cols[C_NODES + nn] = (struct out_col){ names[nn],
+			SCOLS_JSON_NUMBER, SCOLS_FL_RIGHT, true };
+		nodes[nn++] = n;
+	}
+	bars = C_NODES + nn;
+	cols[bars] = (struct out_col){ "BARS", SCOLS_JSON_STRING, 0, human };
+	t = out_table_new(cols, bars + 1, opts, "mappings", out, e);
+	if (!t) {
+		numa_maps_free(v, nv);
+		return -1;
+	}
+	proc_comm(ctx, pid, 0, comm, sizeof(comm));
+	if (human)
+		fprintf(out, "process %d (%s), task policy %s\n", pid, comm,
+			pol);
+	sum = xcalloc(nn ? nn : 1, sizeof(*sum));
+	per = xcalloc(nn ? nn : 1, sizeof(*per));
+	for (k = 0; k < nv; k++) {
+		memset(per, 0, (nn ? nn : 1) * sizeof(*per));
+		for (vt = 0, j = 0; j < v[k].nnp; j++)
+			for (i = 0; i < nn; i++)
+				if (nodes[i] == v[k].np[j].node) {
+					per[i] += v[k].np[j].pages *
+						  v[k].pagesize;
+					vt += v[k].np[j].pages * v[k].pagesize;
+				}
+		if (!vt)
+			continue;	/* nothing resident */
+		ln = out_line(t, NULL);
+		out_cell(t, ln, C_START, "0x%" PRIx64, v[k].start);
+		out_cell(t, ln, C_MAPPING, "%s", v[k].name ? v[k].name : "anon");
+		out_cell(t, ln, C_POLICY, "%s", v[k].policy);
+		out_size(t, ln, C_TOTAL, vt);
+		for (i = 0; i < nn; i++) {
+			out_size(t, ln, C_NODES + i, per[i]);
+			sum[i] += per[i];
+		}
+		spark_nodes(per, nn, spark, sizeof(spark));
+		out_cell(t, ln, bars, "%s", spark);
+		total += vt;
+	}
+	ln = out_line(t, NULL);
+	out_cell(t, ln, C_MAPPING, "total");
+	out_size(t, ln, C_TOTAL, total);
+	for (i = 0; i < nn; i++)
+		out_size(t, ln, C_NODES + i, sum[i]);
+	spark_nodes(sum, nn, spark, sizeof(spark));
+	out_cell(t, ln, bars, "%s", spark);
+	out_table_print(t);
+	if (human && !opts->columns) {
+		fputs("\n", out);
+		for (i = 0; i < nn; i++)
+			bar_line(out, names[i], sum[i], total, 40);
+	}
+	out_table_free(t);
+	free(sum);
+	free(per);
+	numa_maps_free(v, nv);
 	return 0;
 }

@@ -48,6 +48,11 @@ void out_table_free(struct out_table *t);
 
 /* "0B", "4K", "1.5M", "12G" as util-linux prints sizes. */
 void size_human(uint64_t bytes, char *buf, size_t size);
+/* One character per node, as high as its share of the largest. */
+void spark_nodes(const uint64_t *bytes, int n, char *buf, size_t size);
+/* "N0      800K [########........]  50%" */
+void bar_line(FILE *out, const char *label, uint64_t part, uint64_t total,
+	      int width);
 
 /*
  * `status`: groups, their bindings, and the memory of each bound process
@@ -58,6 +63,12 @@ int output_status(const struct nc_ctx *ctx, const struct out_opts *opts,
 /* `dump --json`: the configfs tree without the memory columns. */
 int output_dump_json(const struct nc_ctx *ctx, const struct out_opts *opts,
 		     FILE *out, struct nc_err *e);
+/*
+ * `show PID`: each mapping with memory, its policy and memory per node,
+ * a total, and (for people) a bar per node.
+ */
+int output_show(const struct nc_ctx *ctx, pid_t pid,
+		const struct out_opts *opts, FILE *out, struct nc_err *e);
 /* `get --threads`: TID, COMM, POLICY. */
 int output_threads(const struct nc_ctx *ctx, pid_t pid,
 		   const struct out_opts *opts, FILE *out, struct nc_err *e);

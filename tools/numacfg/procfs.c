@@ -216,7 +216,12 @@ int numa_maps_parse_line(const char *line, struct nm_vma *v)
 	while (*p) {
 		p += strspn(p, " \n");
 		q = p + strcspn(p, " \n");
-		if (!strncmp(p, "kernelpagesize_kB=", 18)) {
+		if (!v->name && (((size_t)(q - p) == 4 && !strncmp(p, "heap", 4)) ||
+				 ((size_t)(q - p) == 5 && !strncmp(p, "stack", 5)))) {
+			v->name = xstrndup(p, (size_t)(q - p));
+		} else if (!v->name && !strncmp(p, "file=", 5)) {
+			v->name = xstrndup(p + 5, (size_t)(q - p - 5));
+		} else if (!strncmp(p, "kernelpagesize_kB=", 18)) {
 			unsigned long long kb;
 
 			if (sscanf(p + 18, "%llu", &kb) == 1 && kb)
@@ -268,6 +273,7 @@ void numa_maps_free(struct nm_vma *v, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(v[i].policy);
+		free(v[i].name);
 		free(v[i].np);
 	}
 	free(v);

@@ -56,6 +56,7 @@ struct nm_vma {
 	uint64_t start;
 	uint64_t pagesize;	/* kernelpagesize_kB in bytes */
 	char *policy;
+	char *name;		/* "heap", "stack", the file; NULL: anon */
 	struct node_pages *np;
 	size_t nnp;
 };

@@ -890,13 +890,16 @@ static void test_numa_maps_parse(struct tap *t)
 	numa_maps_sum(&v, 1, 0, UINT64_MAX, false, counts);
 	CHECK_INT(t, counts[0], 200);
 	CHECK_INT(t, counts[1], 56);
+	CHECK(t, v.name == NULL);
 	free(v.policy);
 	free(v.np);
 	CHECK_INT(t, numa_maps_parse_line("1000 weighted interleave:0-3 file=/a\\040b N3=7", &v), 0);
 	CHECK_STR(t, v.policy, "weighted interleave:0-3");
 	CHECK_INT(t, v.nnp, 1);
 	CHECK_INT(t, v.nnp ? v.np[0].node : -1, 3);
+	CHECK_STR(t, v.name, "/a\\040b");
 	free(v.policy);
+	free(v.name);
 	free(v.np);
 	CHECK_INT(t, numa_maps_parse_line("garbage", &v), -1);
 }
@@ -1565,6 +1568,7 @@ static int run_cli(struct fixture *fx, const char *in, struct cli *c, ...)
 		setenv("NUMACFG_PROC_ROOT", fx->proc, 1);
 		setenv("NUMACFG_SYS_ROOT", fx->sys, 1);
 		setenv("NUMACFG_CONFIGFS_ROOT", fx->cfg, 1);
+		setenv("LC_ALL", "C", 1);
 		if (!freopen(inf, "r", stdin) || !freopen(of, "w", stdout) ||
 		    !freopen(ef, "w", stderr))
 			_exit(126);
@@ -2514,6 +2518,53 @@ static void test_watch_timer_and_snapshot(struct tap *t)
 	fx_fini(&fx);
 }
 
+
+/* ---- show PID ------------------------------------------------------------ */
+
+static void test_cli_show(struct tap *t)
+{
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	run_cli(&fx, NULL, &c, "show", "100", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_STR(t, c.err, "");
+	CHECK_CONTAINS(t, c.out, "process 100 (mingetty), task policy default\n");
+	CHECK_CONTAINS(t, c.out, "START");
+	CHECK_CONTAINS(t, c.out, "interleave:2-3");
+	CHECK_CONTAINS(t, c.out, "0x55d0c1000000 heap           interleave:2-3     132K   0B   0B 68K 64K   @@\n");
+	CHECK_CONTAINS(t, c.out, "               total                             1.3M 888K 288K 68K 64K @-..\n");
+	/* 222 pages on node 0 of 327: 888K of 1.3M. */
+	CHECK_CONTAINS(t, c.out, "N0       888K [###########################.............]  68%\n");
+	CHECK_CONTAINS(t, c.out, "N3        64K [##......................................]   5%\n");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "show", "100", "--json", "-b", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"mapping\": \"heap\",\n");
+	CHECK_CONTAINS(t, c.out, "\"policy\": \"prefer (many):0-1\",\n");
+	CHECK_CONTAINS(t, c.out, "\"n2\": 69632,\n");
+	CHECK(t, c.out && !strstr(c.out, "bars"));
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "show", "999", NULL);
+	CHECK_CLI(t, &c, 1, "process 999");
+	cli_free(&c);
+	/* status draws the same picture per binding, one mark per node. */
+	mkdir_at("%s/g", fx.cfg);
+	mkdir_at("%s/g/tasks/100", fx.cfg);
+	run_cli(&fx, NULL, &c, "status", NULL);
+	CHECK_CONTAINS(t, c.out, "BARS");
+	CHECK_CONTAINS(t, c.out, "bound 888K 288K 68K 64K @-..\n");
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
 static const struct tap_test tests[] = {
 	{ "node lists: kernel list format", test_nodelist_kernel },
 	{ "node lists: numactl syntax translation", test_nodelist_numactl },
@@ -2574,6 +2625,8 @@ static const struct tap_test tests[] = {
 	  test_watch_notify },
 	{ "watch: absolute resync timer; events update only their pids",
 	  test_watch_timer_and_snapshot },
+	{ "show PID: mappings, policies, memory per node, bars",
+	  test_cli_show },
 };
 
 int main(void)

@@ -18,6 +18,7 @@
 struct cmdline {
 	bool dry_run, threads, move, exit_code;
 	const char *mapping, *from, *to;
+	const char *prune;		/* NULL: all, "": none, else a prefix */
 	uint64_t pages;
 	double rate;
 	struct out_opts out;
@@ -42,13 +43,14 @@ enum {
 	OPT_BYTES = 1 << 11,
 	OPT_EXIT_CODE = 1 << 12,
 	OPT_RATE = 1 << 13,
+	OPT_PRUNE = 1 << 14,
 };
 
 /* Option names by OPT_* bit, for messages. */
 static const char *const opt_names[] = {
 	"--dry-run", "--json", "--threads", "--mapping", "--move", "--from",
 	"--to", "--pages", "--output", "--raw", "--noheadings", "--bytes",
-	"--exit-code", "--rate",
+	"--exit-code", "--rate", "--prune",
 };
 
 #define OPT_LIST (OPT_JSON | OPT_OUTPUT | OPT_RAW | OPT_NOHEADINGS)
@@ -73,6 +75,9 @@ static void usage(FILE *out)
 	      "\nOptions:\n"
 	      "      --dry-run           print what would be done, change nothing\n"
 	      "      --exit-code         diff: exit 1 when there are changes\n"
+	      "      --prune WHICH       apply, diff, watch: remove the groups not in\n"
+	      "                          FILE: all (default), none, or those whose\n"
+	      "                          names start with WHICH\n"
 	      "  -t, --threads           get: one line per thread\n"
 	      "  -m, --mapping M         set, migrate: a part of the address space\n"
 	      "      --move              set --mapping: move the pages already there\n"
@@ -108,7 +113,7 @@ static int usage_error(const char *fmt, ...)
 
 static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 {
-	enum { O_MOVE = 256, O_DRY_RUN, O_EXIT_CODE, O_RATE };
+	enum { O_MOVE = 256, O_DRY_RUN, O_EXIT_CODE, O_RATE, O_PRUNE };
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, O_DRY_RUN },
 		{ "exit-code", no_argument, NULL, O_EXIT_CODE },
@@ -124,6 +129,7 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 		{ "to", required_argument, NULL, 'T' },
 		{ "pages", required_argument, NULL, 'p' },
 		{ "rate", required_argument, NULL, O_RATE },
+		{ "prune", required_argument, NULL, O_PRUNE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -160,6 +166,18 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 				return usage_error("--rate needs a positive number of MiB/s, not '%s'",
 						   optarg);
 			cl->seen |= OPT_RATE;
+			break;
+		case O_PRUNE:
+			if (!strcmp(optarg, "all"))
+				cl->prune = NULL;
+			else if (!strcmp(optarg, "none"))
+				cl->prune = "";
+			else if (config_name_ok(optarg))
+				cl->prune = optarg;
+			else
+				return usage_error("--prune needs all, none or a group name prefix, not '%s'",
+						   optarg);
+			cl->seen |= OPT_PRUNE;
 			break;
 		case 'v': cl->verbose++; break;
 		case 'h': usage(stdout); exit(0);
@@ -217,8 +235,8 @@ static int run_apply(const struct nc_ctx *ctx, const struct cmdline *cl,
 	if (!cl->dry_run && (cl->seen & OPT_LIST))
 		return arg_error(e, "%s needs --dry-run: apply prints each action as it is done",
 				 opt_names[__builtin_ctz(cl->seen & OPT_LIST)]);
-	return op_apply(ctx, cl->args[1], cl->dry_run, &cl->out, stdout,
-			stderr, e);
+	return op_apply(ctx, cl->args[1], cl->dry_run, cl->prune, &cl->out,
+			stdout, stderr, e);
 }
 
 static int run_check(const struct nc_ctx *ctx, const struct cmdline *cl,
@@ -238,7 +256,8 @@ static int run_diff(const struct nc_ctx *ctx, const struct cmdline *cl,
 {
 	bool changed;
 
-	if (op_diff(ctx, cl->args[1], &cl->out, stdout, &changed, e))
+	if (op_diff(ctx, cl->args[1], cl->prune, &cl->out, stdout, &changed,
+		    e))
 		return -1;
 	return cl->exit_code && changed ? 1 : 0;
 }
@@ -309,14 +328,14 @@ static int run_migrate(const struct nc_ctx *ctx, const struct cmdline *cl,
 static int run_watch(const struct nc_ctx *ctx, const struct cmdline *cl,
 		     struct nc_err *e)
 {
-	return watch_run(ctx, cl->args[1], stdout, stderr, e);
+	return watch_run(ctx, cl->args[1], cl->prune, stdout, stderr, e);
 }
 
 static const struct command commands[] = {
-	{ "apply", "FILE", 1, 1, OPT_DRY_RUN | OPT_LIST, run_apply },
+	{ "apply", "FILE", 1, 1, OPT_DRY_RUN | OPT_LIST | OPT_PRUNE, run_apply },
 	{ "check", "FILE", 1, 1, 0, run_check },
 	{ "dump", "", 0, 0, OPT_JSON, run_dump },
-	{ "diff", "FILE", 1, 1, OPT_EXIT_CODE | OPT_LIST, run_diff },
+	{ "diff", "FILE", 1, 1, OPT_EXIT_CODE | OPT_LIST | OPT_PRUNE, run_diff },
 	{ "status", "", 0, 0, OPT_LIST | OPT_BYTES, run_status },
 	{ "get", "PID", 1, 1, OPT_THREADS | OPT_LIST, run_get },
 	{ "show", "PID", 1, 1, OPT_LIST | OPT_BYTES, run_show },
@@ -324,7 +343,7 @@ static const struct command commands[] = {
 	  run_set },
 	{ "migrate", "PID", 1, 1, OPT_FROM | OPT_TO | OPT_MAPPING | OPT_PAGES |
 	  OPT_RATE | OPT_DRY_RUN, run_migrate },
-	{ "watch", "FILE", 1, 1, 0, run_watch },
+	{ "watch", "FILE", 1, 1, OPT_PRUNE, run_watch },
 };
 
 /* Check the arguments and options of @cmd; an exit status or 0. */

@@ -24,7 +24,7 @@ static int load_config(const struct nc_ctx *ctx, const char *file,
 }
 
 int op_plan(const struct nc_ctx *ctx, const char *file, enum plan_mode mode,
-	    struct plan *p, struct nc_err *e)
+	    const char *prune, struct plan *p, struct nc_err *e)
 {
 	struct state cur, des;
 	struct config cfg;
@@ -41,7 +41,7 @@ int op_plan(const struct nc_ctx *ctx, const char *file, enum plan_mode mode,
 		config_free(&cfg);
 		return -1;
 	}
-	plan_compute(&des, &cur, &mem, p);
+	plan_compute(&des, &cur, &mem, prune, p);
 	state_free(&des);
 	state_free(&cur);
 	config_free(&cfg);
@@ -49,13 +49,13 @@ int op_plan(const struct nc_ctx *ctx, const char *file, enum plan_mode mode,
 }
 
 int op_apply(const struct nc_ctx *ctx, const char *file, bool dry_run,
-	     const struct out_opts *opts, FILE *out, FILE *err,
-	     struct nc_err *e)
+	     const char *prune, const struct out_opts *opts, FILE *out,
+	     FILE *err, struct nc_err *e)
 {
 	struct plan p;
 	int failed;
 
-	if (op_plan(ctx, file, PLAN_APPLY, &p, e))
+	if (op_plan(ctx, file, PLAN_APPLY, prune, &p, e))
 		return -1;
 	if (dry_run && out_is_listing(opts)) {
 		failed = output_plan(&p, opts, out, e);
@@ -77,7 +77,7 @@ int op_apply(const struct nc_ctx *ctx, const char *file, bool dry_run,
 	return 0;
 }
 
-int op_diff(const struct nc_ctx *ctx, const char *file,
+int op_diff(const struct nc_ctx *ctx, const char *file, const char *prune,
 	    const struct out_opts *opts, FILE *out, bool *changed,
 	    struct nc_err *e)
 {
@@ -86,7 +86,7 @@ int op_diff(const struct nc_ctx *ctx, const char *file,
 	int r = 0;
 
 	*changed = false;
-	if (op_plan(ctx, file, PLAN_APPLY, &p, e))
+	if (op_plan(ctx, file, PLAN_APPLY, prune, &p, e))
 		return -1;
 	if (out_is_listing(opts))
 		r = output_plan(&p, opts, out, e);

@@ -347,15 +347,24 @@ static bool range_differs(const struct st_range *a, const struct st_range *b)
 	       a->enable != b->enable;
 }
 
+bool plan_prunes(const char *prune, const char *name)
+{
+	return !prune || (*prune && !strncmp(name, prune, strlen(prune)));
+}
+
 /* Bindings that go away (or are stale and will be recreated). */
 static void plan_removals(const struct state *des, const struct state *cur,
-			  struct plan *p)
+			  const char *prune, struct plan *p)
 {
 	size_t i, j;
 
 	for (i = 0; i < cur->ngroups; i++) {
 		const struct st_group *g = &cur->groups[i];
 		const struct st_group *dg = state_find_group(des, g->name);
+
+		/* A group left alone keeps its bindings too. */
+		if (!dg && !plan_prunes(prune, g->name))
+			continue;
 
 		for (j = 0; j < g->nranges; j++) {
 			const struct st_range *dr = dg ?
@@ -452,16 +461,18 @@ static int cmp_action(const void *a, const void *b)
 }
 
 void plan_compute(const struct state *des, const struct state *cur,
-		  const struct nodeset *mem, struct plan *p)
+		  const struct nodeset *mem, const char *prune,
+		  struct plan *p)
 {
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
-	plan_removals(des, cur, p);
+	plan_removals(des, cur, prune, p);
 	plan_groups(des, cur, mem, p);
 	plan_bindings(des, cur, p);
 	for (i = 0; i < cur->ngroups; i++)
-		if (!state_find_group(des, cur->groups[i].name))
+		if (!state_find_group(des, cur->groups[i].name) &&
+		    plan_prunes(prune, cur->groups[i].name))
 			add_action(p, ACT_RM_GROUP, cur->groups[i].name);
 	/* qsort() is not stable: the sequence number keeps it so. */
 	if (p->n)

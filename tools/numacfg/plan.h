@@ -62,9 +62,17 @@ int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
 		 const struct proc_snapshot *snap, struct state *des,
 		 struct nc_err *e);
 
-/* Actions turning @cur into @des; @mem: the machine's memory nodes. */
+/*
+ * Actions turning @cur into @des; @mem: the machine's memory nodes.
+ * @prune: which groups that @des does not have are removed (with their
+ * bindings): NULL all of them, "" none, else those whose name starts
+ * with @prune (apply --prune).
+ */
 void plan_compute(const struct state *des, const struct state *cur,
-		  const struct nodeset *mem, struct plan *p);
+		  const struct nodeset *mem, const char *prune,
+		  struct plan *p);
+/* Is group @name, not in the file, removed under @prune? */
+bool plan_prunes(const char *prune, const char *name);
 
 /* An action in parts: '+' "task" "g/tasks/100" and its detail. */
 struct action_text {

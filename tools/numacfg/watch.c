@@ -75,7 +75,7 @@ enum watch_due watch_timer_due(struct watch_timer *t, long long now)
 
 int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
 	       const struct nodeset *mem, const struct proc_snapshot *snap,
-	       FILE *out, FILE *err, struct nc_err *e)
+	       const char *prune, FILE *out, FILE *err, struct nc_err *e)
 {
 	struct state cur, des;
 	struct plan p;
@@ -87,7 +87,7 @@ int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
 		state_free(&cur);
 		return -1;
 	}
-	plan_compute(&des, &cur, mem, &p);
+	plan_compute(&des, &cur, mem, prune, &p);
 	failed = plan_execute(ctx, &p, true, out, err);
 	plan_free(&p);
 	state_free(&des);
@@ -338,11 +338,12 @@ static void reload(const char *file, const struct nodeset *mem,
 
 static void sync_logged(const struct nc_ctx *ctx, const struct config *cfg,
 			const struct nodeset *mem,
-			const struct proc_snapshot *snap, FILE *out, FILE *err)
+			const struct proc_snapshot *snap, const char *prune,
+			FILE *out, FILE *err)
 {
 	struct nc_err e;
 
-	if (watch_sync(ctx, cfg, mem, snap, out, err, &e) < 0)
+	if (watch_sync(ctx, cfg, mem, snap, prune, out, err, &e) < 0)
 		fprintf(err, "numacfg: %s\n", e.msg);
 	fflush(out);
 	fflush(err);
@@ -367,8 +368,8 @@ static void refresh(const struct nc_ctx *ctx, struct proc_snapshot *snap,
 	pd->overflow = false;
 }
 
-int watch_run(const struct nc_ctx *ctx, const char *file, FILE *out,
-	      FILE *err, struct nc_err *e)
+int watch_run(const struct nc_ctx *ctx, const char *file, const char *prune,
+	      FILE *out, FILE *err, struct nc_err *e)
 {
 	struct proc_snapshot snap = { 0 };
 	struct pending pd = { .n = 0 };
@@ -396,7 +397,7 @@ int watch_run(const struct nc_ctx *ctx, const char *file, FILE *out,
 		fprintf(err, "numacfg: %s; polling /proc every second\n",
 			e->msg);
 	refresh(ctx, &snap, &pd, true, err);
-	sync_logged(ctx, &cfg, &mem, &snap, out, err);
+	sync_logged(ctx, &cfg, &mem, &snap, prune, out, err);
 	/* Ready once the file is applied the first time. */
 	watch_notify("READY=1\nSTATUS=watching for new processes");
 	watch_timer_init(&tm, now_ms(), nfd < 0 ? POLL_MS : RESYNC_MS);
@@ -436,7 +437,7 @@ int watch_run(const struct nc_ctx *ctx, const char *file, FILE *out,
 		if (due == WATCH_NOTHING)
 			continue;
 		refresh(ctx, &snap, &pd, due == WATCH_RESYNC, err);
-		sync_logged(ctx, &cfg, &mem, &snap, out, err);
+		sync_logged(ctx, &cfg, &mem, &snap, prune, out, err);
 	}
 	r = -1;
 out:

@@ -374,9 +374,20 @@ static struct nodeset mem0_3(void)
 	return ns;
 }
 
+static int plan_text_prune(struct fixture *fx, const char *text,
+			   enum plan_mode mode, const char *prune,
+			   struct plan *p, struct nc_err *e);
+
 /* Load @text as a config, plan it against the fake configfs. */
 static int plan_text(struct fixture *fx, const char *text,
 		     enum plan_mode mode, struct plan *p, struct nc_err *e)
+{
+	return plan_text_prune(fx, text, mode, NULL, p, e);
+}
+
+static int plan_text_prune(struct fixture *fx, const char *text,
+			   enum plan_mode mode, const char *prune,
+			   struct plan *p, struct nc_err *e)
 {
 	struct nodeset mem = mem0_3();
 	struct state cur, des;
@@ -392,7 +403,7 @@ static int plan_text(struct fixture *fx, const char *text,
 	}
 	r = plan_desired(&fx->ctx, &cfg, &cur, mode, NULL, &des, e);
 	if (!r) {
-		plan_compute(&des, &cur, &mem, p);
+		plan_compute(&des, &cur, &mem, prune, p);
 		state_free(&des);
 	}
 	state_free(&cur);
@@ -1449,7 +1460,7 @@ static void test_exited_bindings(struct tap *t)
 	CHECK_INT(t, config_load_string(conf, "w.conf", &mem, &cfg, &e), 0);
 	fo = open_memstream(&out, &ol);
 	fe = open_memstream(&err, &el);
-	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, NULL, fo, fe, &e), 0);
+	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, NULL, NULL, fo, fe, &e), 0);
 	fclose(fo);
 	fclose(fe);
 	CHECK_STR(t, out, "- task g/tasks/100\n- task g/tasks/555\n+ task g/tasks/100 (mingetty, selected by pid at w.conf:2)\n");
@@ -1465,7 +1476,7 @@ static void test_exited_bindings(struct tap *t)
 		 { "late" }, 0, "/", 0, 0, NULL });
 	fo = open_memstream(&out, &ol);
 	fe = open_memstream(&err, &el);
-	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, NULL, fo, fe, &e), 0);
+	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, NULL, NULL, fo, fe, &e), 0);
 	fclose(fo);
 	fclose(fe);
 	CHECK_STR(t, out, "+ task g/tasks/555 (late, selected by pid at w.conf:2)\n");
@@ -2565,6 +2576,62 @@ static void test_cli_show(struct tap *t)
 	fx_fini(&fx);
 }
 
+
+/* ---- apply --prune -------------------------------------------------------- */
+
+static void test_plan_prune(struct tap *t)
+{
+	static const char conf[] =
+		"groups = ( { name = \"nc-new\"; policy = \"bind:1\"; } );\n";
+	char *out = NULL, *err = NULL, *s;
+	struct fixture fx;
+	struct nc_err e;
+	struct plan p;
+	struct cli c;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 0);
+	free(out);
+	free(err);
+	/* A group someone else made, with a binding. */
+	mkdir_at("%s/other", fx.cfg);
+	mkdir_at("%s/other/tasks/200", fx.cfg);
+	/* Default: everything not in the file goes. */
+	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY, NULL, &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_CONTAINS(t, s, "- group other\n");
+	CHECK_CONTAINS(t, s, "- task other/tasks/200\n");
+	CHECK_CONTAINS(t, s, "- group fast\n");
+	free(s);
+	plan_free(&p);
+	/* none: groups not in the file are left alone, bindings too. */
+	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY, "", &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_STR(t, s, "+ group nc-new (policy bind:1, move 0)\n");
+	free(s);
+	plan_free(&p);
+	/* A prefix: only groups whose names start with it. */
+	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY, "heap-", &p, &e),
+		  0);
+	s = plan_string(&p);
+	CHECK_CONTAINS(t, s, "- group heap-il\n");
+	CHECK_CONTAINS(t, s, "- range heap-il/ranges/100-heap");
+	CHECK(t, s && !strstr(s, "other") && !strstr(s, "fast"));
+	free(s);
+	plan_free(&p);
+	if (have_cli(t)) {
+		run_cli(&fx, conf, &c, "diff", "--prune=none", "-", NULL);
+		CHECK_INT(t, c.status, 0);
+		CHECK_STR(t, c.out, "+ group nc-new (policy bind:1, move 0)\n");
+		cli_free(&c);
+		run_cli(&fx, conf, &c, "diff", "--prune", "a/b", "-", NULL);
+		CHECK_CLI(t, &c, 2, "--prune needs all, none or a group name prefix, not 'a/b'");
+		cli_free(&c);
+	}
+	fx_fini(&fx);
+}
+
 static const struct tap_test tests[] = {
 	{ "node lists: kernel list format", test_nodelist_kernel },
 	{ "node lists: numactl syntax translation", test_nodelist_numactl },
@@ -2627,6 +2694,8 @@ static const struct tap_test tests[] = {
 	  test_watch_timer_and_snapshot },
 	{ "show PID: mappings, policies, memory per node, bars",
 	  test_cli_show },
+	{ "apply --prune: which groups not in the file are removed",
+	  test_plan_prune },
 };
 
 int main(void)

@@ -470,10 +470,16 @@ static void pace(struct pacer *pc, uint64_t done)
 			t = due;
 		}
 	}
-	if (pc->tty)
-		fprintf(stderr, "\rnumacfg: migrated %" PRIu64 " of %" PRIu64
-			" pages, %.1f MiB/s ", done, pc->total,
+	if (pc->tty) {
+		int fill = pc->total ? (int)(done * 30 / pc->total) : 30, i;
+
+		fputs("\rnumacfg: migrating [", stderr);
+		for (i = 0; i < 30; i++)
+			fputc(i < fill ? '#' : '.', stderr);
+		fprintf(stderr, "] %" PRIu64 "/%" PRIu64 " pages, %.1f MiB/s ",
+			done, pc->total,
 			t > 0 ? done * (double)pc->pagesize / t / 1048576 : 0.0);
+	}
 }
 
 static uint64_t chunk_pages(const struct migrate_opts *mo, uint64_t pagesize)

@@ -1647,6 +1647,23 @@ static void test_migrate_budget(struct tap *t)
 	CHECK_STR(t, text, "0x10000000-0x10010000 N0-1(10)>2\n"
 		  "0x10020000-0x10040000 N0-1(5)>2\n");
 	free(text);
+	/* In chunks: 50 pages as 16 + 16 + 16 + 2, the last one stays. */
+	{
+		struct migrate_opts mo = { .from = "0", .to = "2",
+					   .mapping = "file:/lib/x.so",
+					   .chunk = 16, .rate = 1e6 };
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		CHECK_INT(t, op_migrate(&fx.ctx, 500, &mo, f, &e), 0);
+		fclose(f);
+		free(buf);
+		s = slurp("%s/500/numa_maps", fx.proc);
+		CHECK_STR(t, s, "0x10020000-0x10040000 N0(2)>2\n");
+		free(s);
+		add_two_run_proc(&fx);
+	}
 	if (have_cli(t)) {
 		CHECK_INT(t, run_cli(&fx, NULL, &c, "migrate", "500", "--from",
 				     "0", "--to", "2", "--mapping",

@@ -76,26 +76,53 @@ static int proc_err(struct nc_err *e, pid_t pid, const char *what)
 	return -1;
 }
 
-static void proc_path(const struct nc_ctx *ctx, char *buf, size_t size,
-		      pid_t pid, pid_t tid, const char *file)
+static char *proc_path(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
+		       const char *file)
 {
 	if (tid)
-		snprintf(buf, size, "%s/%d/task/%d/%s", ctx->proc_root, pid,
-			 tid, file);
-	else
-		snprintf(buf, size, "%s/%d/%s", ctx->proc_root, pid, file);
+		return xasprintf("%s/%d/task/%d/%s", ctx->proc_root, pid, tid,
+				 file);
+	return xasprintf("%s/%d/%s", ctx->proc_root, pid, file);
+}
+
+/* Read /proc/PID[/task/TID]/FILE whole. */
+static int proc_read(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
+		     const char *file, char **buf, struct nc_err *e)
+{
+	char *path = proc_path(ctx, pid, tid, file);
+	int r = read_file(path, buf, NULL, e);
+
+	free(path);
+	return r;
+}
+
+/* Write @text to /proc/PID[/task/TID]/FILE in one write(); -v traces it. */
+static int proc_write(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
+		      const char *file, const char *text, struct nc_err *e)
+{
+	char *path = proc_path(ctx, pid, tid, file);
+	const char *p;
+	size_t len;
+	int r;
+
+	for (p = text; ctx->verbose && *p; p += len + (p[len] == '\n')) {
+		len = strcspn(p, "\n");
+		nc_trace(ctx, "write '%.*s' to %s", (int)len, p, path);
+	}
+	r = write_file(path, text, e);
+	free(path);
+	return r;
 }
 
 int maps_read(const struct nc_ctx *ctx, pid_t pid, struct maps_vma **v,
 	      size_t *n, struct nc_err *e)
 {
-	char path[4096], *buf, *line, *save;
+	char *buf, *line, *save;
 	size_t cap = 0;
 
 	*v = NULL;
 	*n = 0;
-	proc_path(ctx, path, sizeof(path), pid, 0, "maps");
-	if (read_file(path, &buf, NULL, e))
+	if (proc_read(ctx, pid, 0, "maps", &buf, e))
 		return proc_err(e, pid, "memory map");
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -247,13 +274,12 @@ int numa_maps_parse_line(const char *line, struct nm_vma *v)
 int numa_maps_read(const struct nc_ctx *ctx, pid_t pid, struct nm_vma **v,
 		   size_t *n, struct nc_err *e)
 {
-	char path[4096], *buf, *line, *save;
+	char *buf, *line, *save;
 	size_t cap = 0;
 
 	*v = NULL;
 	*n = 0;
-	proc_path(ctx, path, sizeof(path), pid, 0, "numa_maps");
-	if (read_file(path, &buf, NULL, e))
+	if (proc_read(ctx, pid, 0, "numa_maps", &buf, e))
 		return proc_err(e, pid, "numa_maps");
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -321,10 +347,9 @@ int numapol_check(const struct nc_ctx *ctx, pid_t pid, struct nc_err *e)
 int proc_policy_read(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
 		     char *buf, size_t size, struct nc_err *e)
 {
-	char path[4096], *text;
+	char *text;
 
-	proc_path(ctx, path, sizeof(path), pid, tid, "numa_policy");
-	if (read_file(path, &text, NULL, e)) {
+	if (proc_read(ctx, pid, tid, "numa_policy", &text, e)) {
 		if (e->err_no == ENOENT && !tid)
 			return numapol_check(ctx, pid, e);
 		return proc_err(e, pid, "numa_policy");
@@ -337,13 +362,11 @@ int proc_policy_read(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
 int proc_policy_write(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
 		      const char *policy, struct nc_err *e)
 {
-	char path[4096], *line;
+	char *line;
 	int r;
 
-	proc_path(ctx, path, sizeof(path), pid, tid, "numa_policy");
-	nc_trace(ctx, "write '%s' to %s", policy, path);
 	line = xasprintf("%s\n", policy);
-	r = write_file(path, line, e);
+	r = proc_write(ctx, pid, tid, "numa_policy", line, e);
 	free(line);
 	if (!r)
 		return 0;
@@ -360,17 +383,7 @@ int proc_policy_write(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
 int proc_numa_maps_write(const struct nc_ctx *ctx, pid_t pid,
 			 const char *text, struct nc_err *e)
 {
-	char path[4096];
-	const char *p;
-
-	proc_path(ctx, path, sizeof(path), pid, 0, "numa_maps");
-	for (p = text; ctx->verbose && *p; p = strchrnul(p, '\n') + 1) {
-		nc_trace(ctx, "write '%.*s' to %s", (int)strcspn(p, "\n"), p,
-			 path);
-		if (!*strchrnul(p, '\n'))
-			break;
-	}
-	if (!write_file(path, text, e))
+	if (!proc_write(ctx, pid, 0, "numa_maps", text, e))
 		return 0;
 	if (e->err_no == EINVAL)
 		return nc_fail_errno(e, EINVAL, "kernel refused numa_maps write to process %d",
@@ -395,12 +408,11 @@ int proc_tids(const struct nc_ctx *ctx, pid_t pid, pid_t **tids, size_t *n,
 void proc_comm(const struct nc_ctx *ctx, pid_t pid, pid_t tid, char *buf,
 	       size_t size)
 {
-	char path[4096], *text;
 	struct nc_err e;
+	char *text;
 
-	proc_path(ctx, path, sizeof(path), pid, tid, "comm");
 	buf[0] = '\0';
-	if (read_file(path, &text, NULL, &e))
+	if (proc_read(ctx, pid, tid, "comm", &text, &e))
 		return;
 	snprintf(buf, size, "%s", rtrim(text));
 	free(text);
@@ -408,9 +420,10 @@ void proc_comm(const struct nc_ctx *ctx, pid_t pid, pid_t tid, char *buf,
 
 bool proc_exists(const struct nc_ctx *ctx, pid_t pid)
 {
-	char path[4096];
+	char *path = xasprintf("%s/%d", ctx->proc_root, pid);
 	struct stat st;
+	bool r = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 
-	snprintf(path, sizeof(path), "%s/%d", ctx->proc_root, pid);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	free(path);
+	return r;
 }

@@ -14,13 +14,12 @@
 static char *read_proc(const struct nc_ctx *ctx, pid_t pid, const char *file,
 		       size_t *len)
 {
-	char path[PATH_MAX], *buf;
+	char *path = xasprintf("%s/%d/%s", ctx->proc_root, pid, file), *buf;
 	struct nc_err e;
+	int r = read_file(path, &buf, len, &e);
 
-	snprintf(path, sizeof(path), "%s/%d/%s", ctx->proc_root, pid, file);
-	if (read_file(path, &buf, len, &e))
-		return NULL;
-	return buf;
+	free(path);
+	return r ? NULL : buf;
 }
 
 /* State and flags from /proc/<pid>/stat; comm may contain ") ". */
@@ -51,7 +50,7 @@ static void parse_uid(const char *status, struct proc_info *pi)
 int proc_info_read(const struct nc_ctx *ctx, pid_t pid,
 		   struct proc_info *pi)
 {
-	char path[PATH_MAX], link[PATH_MAX], *buf;
+	char link[PATH_MAX], *path, *buf;
 	size_t len, i;
 	ssize_t n;
 
@@ -82,9 +81,11 @@ int proc_info_read(const struct nc_ctx *ctx, pid_t pid,
 		pi->cmdline = xstrdup("");
 	}
 	pi->cgroups = read_proc(ctx, pid, "cgroup", NULL);
-	snprintf(path, sizeof(path), "%s/%d/exe", ctx->proc_root, pid);
+	path = xasprintf("%s/%d/exe", ctx->proc_root, pid);
 	n = readlink(path, link, sizeof(link) - 1);
-	if (n > 0) {
+	free(path);
+	/* A full buffer may be a cut name: then no exe to match. */
+	if (n > 0 && (size_t)n < sizeof(link) - 1) {
 		link[n] = '\0';
 		pi->exe = xstrdup(link);
 	}

@@ -320,16 +320,33 @@ static size_t tree_cols_init(struct tree_cols *tc, const struct state *s,
 	return tc->bars + 1;
 }
 
-/* Memory per node of @pid in [start, end); the cells stay empty if gone. */
+/* Memory cells (per node and BARS) of a line. */
+static void memory_cells(const struct tree_cols *tc, struct out_table *t,
+			 struct libscols_line *ln, const uint64_t *per)
+{
+	char spark[128];
+	int i;
+
+	for (i = 0; i < tc->nnodes; i++)
+		out_size(t, ln, COL_NODES + i, per[i]);
+	spark_nodes(per, tc->nnodes, spark, sizeof(spark));
+	out_cell(t, ln, tc->bars, "%s", spark);
+}
+
+/*
+ * Memory per node of @pid in [start, end) into the line's cells (they
+ * stay empty if the process is gone), added to @group; the policy there
+ * (of the VMA at @start for a range) into *@pol.
+ */
 static void set_memory(const struct nc_ctx *ctx, const struct tree_cols *tc,
 		       struct out_table *t, struct libscols_line *ln,
-		       pid_t pid, uint64_t start, uint64_t end)
+		       pid_t pid, uint64_t start, uint64_t end,
+		       uint64_t *group, char **pol)
 {
 	uint64_t *bytes, *per;
 	struct nm_vma *v;
 	struct nc_err e;
-	char spark[128];
-	size_t nv;
+	size_t nv, k;
 	int i;
 
 	if (pid <= 0 || numa_maps_read(ctx, pid, &v, &nv, &e))
@@ -337,25 +354,34 @@ static void set_memory(const struct nc_ctx *ctx, const struct tree_cols *tc,
 	bytes = xcalloc(NC_MAX_NODES, sizeof(*bytes));
 	per = xcalloc(tc->nnodes ? tc->nnodes : 1, sizeof(*per));
 	numa_maps_sum(v, nv, start, end, true, bytes);
+	for (k = 0; pol && !*pol && k < nv; k++)
+		if (v[k].start == start)
+			*pol = xstrdup(v[k].policy);
 	numa_maps_free(v, nv);
 	for (i = 0; i < tc->nnodes; i++) {
 		per[i] = bytes[tc->nodes[i]];
-		out_size(t, ln, COL_NODES + i, per[i]);
+		if (group)
+			group[i] += per[i];
 	}
-	spark_nodes(per, tc->nnodes, spark, sizeof(spark));
-	out_cell(t, ln, tc->bars, "%s", spark);
+	memory_cells(tc, t, ln, per);
 	free(per);
 	free(bytes);
 }
 
+/*
+ * One binding: POLICY is what the kernel has now (the process's task
+ * policy, the range's policy in numa_maps), to compare with the group's.
+ */
 static void add_binding(const struct nc_ctx *ctx, const struct tree_cols *tc,
 			struct out_table *t, struct libscols_line *parent,
 			const char *name, pid_t pid, const char *state,
-			const struct st_range *r, bool memory)
+			const struct st_range *r, bool memory,
+			uint64_t *group)
 {
 	struct libscols_line *ln = out_line(t, parent);
 	bool gone = !strcmp(state, "exited");
-	char comm[64];
+	char comm[64], pol[NC_POLICY_MAX], *rpol = NULL;
+	struct nc_err e;
 
 	if (!ln)
 		return;
@@ -370,9 +396,41 @@ static void add_binding(const struct nc_ctx *ctx, const struct tree_cols *tc,
 		out_cell(t, ln, COL_END, "0x%" PRIx64, r->end);
 		out_cell(t, ln, COL_ENABLE, "%d", r->enable);
 	}
+	if (!r && !gone && pid > 0 &&
+	    !proc_policy_read(ctx, pid, 0, pol, sizeof(pol), &e))
+		out_cell(t, ln, COL_POLICY, "%s", pol);
 	if (memory && !gone)
 		set_memory(ctx, tc, t, ln, pid, r ? r->start : 0,
-			   r ? r->end : UINT64_MAX);
+			   r ? r->end : UINT64_MAX, group, r ? &rpol : NULL);
+	if (rpol)
+		out_cell(t, ln, COL_POLICY, "%s", rpol);
+	free(rpol);
+}
+
+/* "2 bound, 1 exited": the states of a group's bindings. */
+static char *group_state(const struct st_group *g)
+{
+	const char *seen[64];
+	int count[64], n = 0, i;
+	struct strbuf sb = { 0 };
+	size_t j;
+
+	for (j = 0; j < g->ntasks + g->nranges; j++) {
+		const char *st = j < g->ntasks ? g->tasks[j].state :
+			g->ranges[j - g->ntasks].state;
+
+		for (i = 0; i < n && strcmp(seen[i], st); i++)
+			;
+		if (i == n && n < 64) {
+			seen[n] = st;
+			count[n++] = 0;
+		}
+		if (i < n)
+			count[i]++;
+	}
+	for (i = 0; i < n; i++)
+		sb_addf(&sb, "%s%d %s", i ? ", " : "", count[i], seen[i]);
+	return sb.buf;
 }
 
 static int output_tree(const struct nc_ctx *ctx, const struct out_opts *opts,
@@ -382,8 +440,9 @@ static int output_tree(const struct nc_ctx *ctx, const struct out_opts *opts,
 	struct out_table *t;
 	struct nodeset mem;
 	struct state s;
-	char name[512];
+	uint64_t *sum;
 	size_t i, j, ncols;
+	char *txt;
 
 	if (nodes_has_memory(ctx, &mem, e) || cfgfs_read_state(ctx, &s, e))
 		return -1;
@@ -395,32 +454,45 @@ static int output_tree(const struct nc_ctx *ctx, const struct out_opts *opts,
 		state_free(&s);
 		return -1;
 	}
+	sum = xcalloc(tc->nnodes ? tc->nnodes : 1, sizeof(*sum));
 	for (i = 0; i < s.ngroups; i++) {
 		const struct st_group *g = &s.groups[i];
 		struct libscols_line *gl = out_line(t, NULL);
 
+		memset(sum, 0, (tc->nnodes ? tc->nnodes : 1) * sizeof(*sum));
 		out_cell(t, gl, COL_NAME, "%s", g->name);
 		out_cell(t, gl, COL_POLICY, "%s", g->policy);
 		out_cell(t, gl, COL_MOVE, "%d", g->move);
+		txt = group_state(g);
+		if (txt)
+			out_cell(t, gl, COL_STATE, "%s", txt);
+		free(txt);
 		for (j = 0; j < g->ntasks; j++) {
-			snprintf(name, sizeof(name), "tasks/%d",
-				 g->tasks[j].pid);
-			add_binding(ctx, tc, t, gl, name, g->tasks[j].pid,
-				    g->tasks[j].state, NULL, memory);
+			txt = xasprintf("tasks/%d", g->tasks[j].pid);
+			add_binding(ctx, tc, t, gl, txt, g->tasks[j].pid,
+				    g->tasks[j].state, NULL, memory, sum);
+			free(txt);
 		}
 		for (j = 0; j < g->nranges; j++) {
-			char *rn = xasprintf("ranges/%s", g->ranges[j].name);
+			const struct st_range *r = &g->ranges[j];
 
-			add_binding(ctx, tc, t, gl, rn, g->ranges[j].pid,
-				    g->ranges[j].state, &g->ranges[j], memory);
-			free(rn);
+			txt = xasprintf("ranges/%s", r->name);
+			/* A task of the group already counts all of it. */
+			add_binding(ctx, tc, t, gl, txt, r->pid, r->state, r,
+				    memory, state_find_task(g, r->pid) ?
+				    NULL : sum);
+			free(txt);
 		}
+		/* The group: the memory of what is bound to it. */
+		if (memory)
+			memory_cells(tc, t, gl, sum);
 	}
 	if (!s.ngroups && !opts->json && !opts->raw && memory)
 		fputs("no groups configured\n", out);
 	else
 		out_table_print(t);
 	out_table_free(t);
+	free(sum);
 	free(tc);
 	state_free(&s);
 	return 0;

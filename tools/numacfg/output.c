@@ -396,7 +396,7 @@ static void add_binding(const struct nc_ctx *ctx, const struct tree_cols *tc,
 		out_cell(t, ln, COL_END, "0x%" PRIx64, r->end);
 		out_cell(t, ln, COL_ENABLE, "%d", r->enable);
 	}
-	if (!r && !gone && pid > 0 &&
+	if (memory && !r && !gone && pid > 0 &&
 	    !proc_policy_read(ctx, pid, 0, pol, sizeof(pol), &e))
 		out_cell(t, ln, COL_POLICY, "%s", pol);
 	if (memory && !gone)

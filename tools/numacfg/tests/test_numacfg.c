@@ -2183,6 +2183,13 @@ static void test_bash_completion(struct tap *t)
 	s = complete(&fx, "numacfg ch");
 	CHECK_CONTAINS(t, s, "check\n");
 	free(s);
+	s = complete(&fx, "numacfg apply --pr");
+	CHECK_CONTAINS(t, s, "--prune=\n");
+	CHECK_CONTAINS(t, s, "compopt -o nospace");
+	free(s);
+	s = complete(&fx, "numacfg show 1 --j");
+	CHECK_CONTAINS(t, s, "--json\n");
+	free(s);
 	s = complete(&fx, "numacfg status --");
 	CHECK_CONTAINS(t, s, "--json\n");
 	CHECK_CONTAINS(t, s, "--output\n");

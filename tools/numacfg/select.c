@@ -9,6 +9,7 @@
 #include "procfs.h"
 #include "select.h"
 
+#define PF_EXITING 0x00000004
 #define PF_KTHREAD 0x00200000
 
 static char *read_proc(const struct nc_ctx *ctx, pid_t pid, const char *file,
@@ -32,7 +33,9 @@ static void parse_stat(const char *stat, struct proc_info *pi)
 	if (!p)
 		return;
 	if (sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) >= 1) {
-		pi->zombie = state == 'Z' || state == 'X';
+		/* On its way out (the exit event comes before 'Z'). */
+		pi->zombie = state == 'Z' || state == 'X' ||
+			     (flags & PF_EXITING);
 		pi->kthread = flags & PF_KTHREAD;
 	}
 }

@@ -20,7 +20,7 @@ struct proc_info {
 	uid_t uid;		/* effective uid */
 	char *cgroups;		/* /proc/<pid>/cgroup text */
 	bool kthread;
-	bool zombie;
+	bool zombie;		/* or exiting */
 };
 
 /* 0 on success, -1 if the process is gone or unreadable. */

@@ -883,6 +883,12 @@ static void test_selectors(struct tap *t)
 			printf("# selector { %s }\n", cases[i][0]);
 		CHECK_STR(t, buf, cases[i][1]);
 	}
+	/* A process on its way out (PF_EXITING, not yet 'Z'). */
+	add_proc(&fx, &(struct fake_proc){ 450, "mingetty", "/sbin/mingetty",
+		 { "/sbin/mingetty" }, 0, "/", 0x4, 'R', NULL });
+	CHECK_INT(t, scan_text(&fx, "comm = \"mingetty\";", buf,
+			       sizeof(buf)), 0);
+	CHECK_STR(t, buf, "100,101");
 	fx_fini(&fx);
 }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -233,6 +234,78 @@ int cfgfs_read_state(const struct nc_ctx *ctx, struct state *st,
 	}
 	free_names(names, n);
 	return 0;
+}
+
+int cfgfs_managed_read(const struct nc_ctx *ctx, char ***names, size_t *n,
+		       struct nc_err *e)
+{
+	char *path, *buf, *line, *save;
+	size_t cap = 0;
+	int r;
+
+	*names = NULL;
+	*n = 0;
+	if (!ctx->state_dir)
+		return 0;
+	path = xasprintf("%s/groups", ctx->state_dir);
+	r = read_file(path, &buf, NULL, e);
+	free(path);
+	if (r)
+		return e->err_no == ENOENT ? 0 : -1;	/* none made yet */
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (*line)
+			*ARR_PUSH(*names, *n, cap) = xstrdup(line);
+	free(buf);
+	return 0;
+}
+
+int cfgfs_managed_set(const struct nc_ctx *ctx, const char *group, bool made,
+		      struct nc_err *e)
+{
+	char **names, *path, *tmp;
+	struct strbuf sb = { 0 };
+	bool had = false;
+	size_t n, i;
+	FILE *f;
+	int r = 0;
+
+	if (!ctx->state_dir)
+		return 0;
+	if (cfgfs_managed_read(ctx, &names, &n, e))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(names[i], group))
+			had = true;
+		else
+			sb_addf(&sb, "%s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	if (had == made) {	/* already so (made: keep it listed once) */
+		sb_free(&sb);
+		return 0;
+	}
+	if (made)
+		sb_addf(&sb, "%s\n", group);
+	if (mkdir(ctx->state_dir, 0755) && errno != EEXIST) {
+		sb_free(&sb);
+		return nc_fail_errno(e, errno, "cannot record the groups numacfg made in %s",
+				     ctx->state_dir);
+	}
+	path = xasprintf("%s/groups", ctx->state_dir);
+	tmp = xasprintf("%s/groups.tmp", ctx->state_dir);
+	f = fopen(tmp, "we");
+	if (!f || (sb.len && fwrite(sb.buf, 1, sb.len, f) != sb.len) ||
+	    fclose(f) || rename(tmp, path)) {
+		r = nc_fail_errno(e, errno, "cannot record the groups numacfg made in %s",
+				  path);
+		unlink(tmp);
+	}
+	free(tmp);
+	free(path);
+	sb_free(&sb);
+	return r;
 }
 
 struct st_group *state_add_group(struct state *st, const char *name,

@@ -75,6 +75,16 @@ int cfgfs_rmdir(const struct nc_ctx *ctx, const char *rel, struct nc_err *e);
 int cfgfs_write(const struct nc_ctx *ctx, const char *rel, const char *value,
 		struct nc_err *e);
 
+/*
+ * The groups numacfg made (apply --prune=managed): one name a line in
+ * STATE_DIR/groups.  Without a state directory: none, nothing recorded.
+ */
+int cfgfs_managed_read(const struct nc_ctx *ctx, char ***names, size_t *n,
+		       struct nc_err *e);
+/* Add (@made) or drop @group, rewriting the file atomically. */
+int cfgfs_managed_set(const struct nc_ctx *ctx, const char *group, bool made,
+		      struct nc_err *e);
+
 struct st_group *state_add_group(struct state *st, const char *name,
 				 const char *policy, bool move);
 struct st_group *state_find_group(const struct state *st, const char *name);

@@ -18,7 +18,7 @@
 struct cmdline {
 	bool dry_run, threads, move, exit_code;
 	const char *mapping, *from, *to;
-	const char *prune;		/* NULL: all, "": none, else a prefix */
+	struct prune prune;		/* --prune */
 	uint64_t pages;
 	double rate;
 	struct out_opts out;
@@ -76,8 +76,9 @@ static void usage(FILE *out)
 	      "      --dry-run           print what would be done, change nothing\n"
 	      "      --exit-code         diff: exit 1 when there are changes\n"
 	      "      --prune WHICH       apply, diff, watch: remove the groups not in\n"
-	      "                          FILE: all (default), none, or those whose\n"
-	      "                          names start with WHICH\n"
+	      "                          FILE: all (default), none, managed (those\n"
+	      "                          numacfg made), or those whose names start\n"
+	      "                          with WHICH\n"
 	      "  -t, --threads           get: one line per thread\n"
 	      "  -m, --mapping M         set, migrate: a part of the address space\n"
 	      "      --move              set --mapping: move the pages already there\n"
@@ -168,14 +169,17 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
 			cl->seen |= OPT_RATE;
 			break;
 		case O_PRUNE:
+			cl->prune.prefix = optarg;
 			if (!strcmp(optarg, "all"))
-				cl->prune = NULL;
+				cl->prune.kind = PRUNE_ALL;
 			else if (!strcmp(optarg, "none"))
-				cl->prune = "";
+				cl->prune.kind = PRUNE_NONE;
+			else if (!strcmp(optarg, "managed"))
+				cl->prune.kind = PRUNE_MANAGED;
 			else if (config_name_ok(optarg))
-				cl->prune = optarg;
+				cl->prune.kind = PRUNE_PREFIX;
 			else
-				return usage_error("--prune needs all, none or a group name prefix, not '%s'",
+				return usage_error("--prune needs all, none, managed or a group name prefix, not '%s'",
 						   optarg);
 			cl->seen |= OPT_PRUNE;
 			break;
@@ -235,7 +239,7 @@ static int run_apply(const struct nc_ctx *ctx, const struct cmdline *cl,
 	if (!cl->dry_run && (cl->seen & OPT_LIST))
 		return arg_error(e, "%s needs --dry-run: apply prints each action as it is done",
 				 opt_names[__builtin_ctz(cl->seen & OPT_LIST)]);
-	return op_apply(ctx, cl->args[1], cl->dry_run, cl->prune, &cl->out,
+	return op_apply(ctx, cl->args[1], cl->dry_run, &cl->prune, &cl->out,
 			stdout, stderr, e);
 }
 
@@ -256,7 +260,7 @@ static int run_diff(const struct nc_ctx *ctx, const struct cmdline *cl,
 {
 	bool changed;
 
-	if (op_diff(ctx, cl->args[1], cl->prune, &cl->out, stdout, &changed,
+	if (op_diff(ctx, cl->args[1], &cl->prune, &cl->out, stdout, &changed,
 		    e))
 		return -1;
 	return cl->exit_code && changed ? 1 : 0;
@@ -328,7 +332,7 @@ static int run_migrate(const struct nc_ctx *ctx, const struct cmdline *cl,
 static int run_watch(const struct nc_ctx *ctx, const struct cmdline *cl,
 		     struct nc_err *e)
 {
-	return watch_run(ctx, cl->args[1], cl->prune, stdout, stderr, e);
+	return watch_run(ctx, cl->args[1], &cl->prune, stdout, stderr, e);
 }
 
 static const struct command commands[] = {

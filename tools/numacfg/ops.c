@@ -24,11 +24,12 @@ static int load_config(const struct nc_ctx *ctx, const char *file,
 }
 
 int op_plan(const struct nc_ctx *ctx, const char *file, enum plan_mode mode,
-	    const char *prune, struct plan *p, struct nc_err *e)
+	    const struct prune *prune, struct plan *p, struct nc_err *e)
 {
 	struct state cur, des;
 	struct config cfg;
 	struct nodeset mem;
+	struct prune pr;
 
 	if (load_config(ctx, file, &mem, &cfg, e))
 		return -1;
@@ -36,12 +37,19 @@ int op_plan(const struct nc_ctx *ctx, const char *file, enum plan_mode mode,
 		config_free(&cfg);
 		return -1;
 	}
-	if (plan_desired(ctx, &cfg, &cur, mode, NULL, &des, e)) {
+	if (plan_prune_load(ctx, prune, &pr, e)) {
 		state_free(&cur);
 		config_free(&cfg);
 		return -1;
 	}
-	plan_compute(&des, &cur, &mem, prune, p);
+	if (plan_desired(ctx, &cfg, &cur, mode, NULL, &des, e)) {
+		plan_prune_free(&pr);
+		state_free(&cur);
+		config_free(&cfg);
+		return -1;
+	}
+	plan_compute(&des, &cur, &mem, &pr, p);
+	plan_prune_free(&pr);
 	state_free(&des);
 	state_free(&cur);
 	config_free(&cfg);
@@ -49,8 +57,8 @@ int op_plan(const struct nc_ctx *ctx, const char *file, enum plan_mode mode,
 }
 
 int op_apply(const struct nc_ctx *ctx, const char *file, bool dry_run,
-	     const char *prune, const struct out_opts *opts, FILE *out,
-	     FILE *err, struct nc_err *e)
+	     const struct prune *prune, const struct out_opts *opts,
+	     FILE *out, FILE *err, struct nc_err *e)
 {
 	struct plan p;
 	int failed;
@@ -77,7 +85,8 @@ int op_apply(const struct nc_ctx *ctx, const char *file, bool dry_run,
 	return 0;
 }
 
-int op_diff(const struct nc_ctx *ctx, const char *file, const char *prune,
+int op_diff(const struct nc_ctx *ctx, const char *file,
+	    const struct prune *prune,
 	    const struct out_opts *opts, FILE *out, bool *changed,
 	    struct nc_err *e)
 {

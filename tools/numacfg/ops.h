@@ -19,12 +19,13 @@
  * @prune: see plan_compute().
  */
 int op_plan(const struct nc_ctx *ctx, const char *file, enum plan_mode mode,
-	    const char *prune, struct plan *p, struct nc_err *e);
+	    const struct prune *prune, struct plan *p, struct nc_err *e);
 int op_apply(const struct nc_ctx *ctx, const char *file, bool dry_run,
-	     const char *prune, const struct out_opts *opts, FILE *out,
-	     FILE *err, struct nc_err *e);
+	     const struct prune *prune, const struct out_opts *opts,
+	     FILE *out, FILE *err, struct nc_err *e);
 /* *@changed: whether apply would change anything. */
-int op_diff(const struct nc_ctx *ctx, const char *file, const char *prune,
+int op_diff(const struct nc_ctx *ctx, const char *file,
+	    const struct prune *prune,
 	    const struct out_opts *opts, FILE *out, bool *changed,
 	    struct nc_err *e);
 /* Validate @file (syntax, values, node lists) without touching configfs. */

@@ -347,14 +347,55 @@ static bool range_differs(const struct st_range *a, const struct st_range *b)
 	       a->enable != b->enable;
 }
 
-bool plan_prunes(const char *prune, const char *name)
+bool plan_prunes(const struct prune *pr, const char *name)
 {
-	return !prune || (*prune && !strncmp(name, prune, strlen(prune)));
+	size_t i;
+
+	if (!pr)
+		return true;
+	switch (pr->kind) {
+	case PRUNE_ALL:
+		return true;
+	case PRUNE_NONE:
+		return false;
+	case PRUNE_PREFIX:
+		return !strncmp(name, pr->prefix, strlen(pr->prefix));
+	case PRUNE_MANAGED:
+		for (i = 0; i < pr->n; i++)
+			if (!strcmp(pr->names[i], name))
+				return true;
+		return false;
+	}
+	return false;
+}
+
+int plan_prune_load(const struct nc_ctx *ctx, const struct prune *pr,
+		    struct prune *out, struct nc_err *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (pr)
+		*out = *pr;
+	out->names = NULL;
+	out->n = 0;
+	if (!pr || pr->kind != PRUNE_MANAGED)
+		return 0;
+	return cfgfs_managed_read(ctx, &out->names, &out->n, e);
+}
+
+void plan_prune_free(struct prune *pr)
+{
+	size_t i;
+
+	for (i = 0; i < pr->n; i++)
+		free(pr->names[i]);
+	free(pr->names);
+	pr->names = NULL;
+	pr->n = 0;
 }
 
 /* Bindings that go away (or are stale and will be recreated). */
 static void plan_removals(const struct state *des, const struct state *cur,
-			  const char *prune, struct plan *p)
+			  const struct prune *prune, struct plan *p)
 {
 	size_t i, j;
 
@@ -461,7 +502,7 @@ static int cmp_action(const void *a, const void *b)
 }
 
 void plan_compute(const struct state *des, const struct state *cur,
-		  const struct nodeset *mem, const char *prune,
+		  const struct nodeset *mem, const struct prune *prune,
 		  struct plan *p)
 {
 	size_t i;
@@ -755,6 +796,18 @@ static int exec_action(const struct nc_ctx *ctx, const struct action *a,
 	return r;
 }
 
+/* Remember which groups numacfg made, for --prune=managed. */
+static void record_managed(const struct nc_ctx *ctx, const struct action *a,
+			   FILE *err)
+{
+	struct nc_err e;
+
+	if (a->kind != ACT_MK_GROUP && a->kind != ACT_RM_GROUP)
+		return;
+	if (cfgfs_managed_set(ctx, a->group, a->kind == ACT_MK_GROUP, &e))
+		fprintf(err, "numacfg: warning: %s\n", e.msg);
+}
+
 int plan_execute(const struct nc_ctx *ctx, const struct plan *p,
 		 bool keep_going, FILE *out, FILE *err)
 {
@@ -769,6 +822,7 @@ int plan_execute(const struct nc_ctx *ctx, const struct plan *p,
 			fprintf(out, "%s\n", line);
 			free(line);
 			done++;
+			record_managed(ctx, &p->a[i], err);
 			continue;
 		}
 		failed++;

@@ -63,16 +63,29 @@ int plan_desired(const struct nc_ctx *ctx, const struct config *cfg,
 		 struct nc_err *e);
 
 /*
- * Actions turning @cur into @des; @mem: the machine's memory nodes.
- * @prune: which groups that @des does not have are removed (with their
- * bindings): NULL all of them, "" none, else those whose name starts
- * with @prune (apply --prune).
+ * Which groups that the file does not have are removed, with their
+ * bindings (apply --prune): all (the file is the whole tree), none, those
+ * whose name starts with a prefix, or those numacfg made ("managed": the
+ * names recorded in the state directory).
  */
+struct prune {
+	enum { PRUNE_ALL, PRUNE_NONE, PRUNE_PREFIX, PRUNE_MANAGED } kind;
+	const char *prefix;
+	char **names;		/* PRUNE_MANAGED, once loaded */
+	size_t n;
+};
+
+/* Is group @name, not in the file, removed under @pr (NULL: all)? */
+bool plan_prunes(const struct prune *pr, const char *name);
+/* For PRUNE_MANAGED: load the names numacfg recorded (a copy of @pr). */
+int plan_prune_load(const struct nc_ctx *ctx, const struct prune *pr,
+		    struct prune *out, struct nc_err *e);
+void plan_prune_free(struct prune *pr);
+
+/* Actions turning @cur into @des; @mem: the machine's memory nodes. */
 void plan_compute(const struct state *des, const struct state *cur,
-		  const struct nodeset *mem, const char *prune,
+		  const struct nodeset *mem, const struct prune *pr,
 		  struct plan *p);
-/* Is group @name, not in the file, removed under @prune? */
-bool plan_prunes(const char *prune, const char *name);
 
 /* An action in parts: '+' "task" "g/tasks/100" and its detail. */
 struct action_text {

@@ -69,6 +69,7 @@ void nc_ctx_init(struct nc_ctx *ctx)
 				 "/sys/kernel/config/numapol");
 	ctx->ops = &cfgfs_real_ops;
 	ctx->mm = &mm_real_ops;
+	ctx->state_dir = env_or("NUMACFG_STATE_DIR", "/run/numacfg");
 }
 
 void nc_trace(const struct nc_ctx *ctx, const char *fmt, ...)

@@ -44,10 +44,14 @@ struct nc_ctx {
 	const char *cfgfs_root;		/* "/sys/kernel/config/numapol" */
 	const struct cfgfs_ops *ops;	/* configfs directory operations */
 	const struct mm_ops *mm;	/* migrate_pages(2), move_pages(2) */
+	const char *state_dir;		/* "/run/numacfg"; NULL: none */
 	int verbose;
 };
 
-/* Fill @ctx from NUMACFG_PROC_ROOT, NUMACFG_SYS_ROOT, NUMACFG_CONFIGFS_ROOT. */
+/*
+ * Fill @ctx from NUMACFG_PROC_ROOT, NUMACFG_SYS_ROOT, NUMACFG_CONFIGFS_ROOT,
+ * NUMACFG_STATE_DIR.
+ */
 void nc_ctx_init(struct nc_ctx *ctx);
 
 /* With -v: "numacfg: MESSAGE" on stderr (what is written to the kernel). */

@@ -75,9 +75,11 @@ enum watch_due watch_timer_due(struct watch_timer *t, long long now)
 
 int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
 	       const struct nodeset *mem, const struct proc_snapshot *snap,
-	       const char *prune, FILE *out, FILE *err, struct nc_err *e)
+	       const struct prune *prune, FILE *out, FILE *err,
+	       struct nc_err *e)
 {
 	struct state cur, des;
+	struct prune pr;
 	struct plan p;
 	int failed;
 
@@ -87,7 +89,13 @@ int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
 		state_free(&cur);
 		return -1;
 	}
-	plan_compute(&des, &cur, mem, prune, &p);
+	if (plan_prune_load(ctx, prune, &pr, e)) {
+		state_free(&des);
+		state_free(&cur);
+		return -1;
+	}
+	plan_compute(&des, &cur, mem, &pr, &p);
+	plan_prune_free(&pr);
 	failed = plan_execute(ctx, &p, true, out, err);
 	plan_free(&p);
 	state_free(&des);
@@ -338,7 +346,8 @@ static void reload(const char *file, const struct nodeset *mem,
 
 static void sync_logged(const struct nc_ctx *ctx, const struct config *cfg,
 			const struct nodeset *mem,
-			const struct proc_snapshot *snap, const char *prune,
+			const struct proc_snapshot *snap,
+			const struct prune *prune,
 			FILE *out, FILE *err)
 {
 	struct nc_err e;
@@ -368,8 +377,9 @@ static void refresh(const struct nc_ctx *ctx, struct proc_snapshot *snap,
 	pd->overflow = false;
 }
 
-int watch_run(const struct nc_ctx *ctx, const char *file, const char *prune,
-	      FILE *out, FILE *err, struct nc_err *e)
+int watch_run(const struct nc_ctx *ctx, const char *file,
+	      const struct prune *prune, FILE *out, FILE *err,
+	      struct nc_err *e)
 {
 	struct proc_snapshot snap = { 0 };
 	struct pending pd = { .n = 0 };

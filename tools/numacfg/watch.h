@@ -17,7 +17,8 @@
  */
 int watch_sync(const struct nc_ctx *ctx, const struct config *cfg,
 	       const struct nodeset *mem, const struct proc_snapshot *snap,
-	       const char *prune, FILE *out, FILE *err, struct nc_err *e);
+	       const struct prune *prune, FILE *out, FILE *err,
+	       struct nc_err *e);
 
 /*
  * When watch syncs: a burst of process events once it settles (100 ms
@@ -45,7 +46,8 @@ void watch_notify(const char *state);
  * Runs until SIGINT or SIGTERM; SIGHUP reloads @file.  Tells systemd
  * READY=1 after the first pass.
  */
-int watch_run(const struct nc_ctx *ctx, const char *file, const char *prune,
-	      FILE *out, FILE *err, struct nc_err *e);
+int watch_run(const struct nc_ctx *ctx, const char *file,
+	      const struct prune *prune, FILE *out, FILE *err,
+	      struct nc_err *e);
 
 #endif

@@ -36,7 +36,7 @@
 
 struct fixture {
 	char root[256];
-	char proc[300], sys[300], cfg[300];
+	char proc[300], sys[300], cfg[300], state[300];
 	struct nc_ctx ctx;
 };
 
@@ -246,6 +246,8 @@ static int mkdir_at(const char *fmt, ...)
 
 static void fx_init(struct fixture *fx)
 {
+	char path[300];
+
 	memset(fx, 0, sizeof(*fx));
 	snprintf(fx->root, sizeof(fx->root), "/tmp/numacfg-test-XXXXXX");
 	if (!mkdtemp(fx->root)) {
@@ -255,6 +257,9 @@ static void fx_init(struct fixture *fx)
 	snprintf(fx->proc, sizeof(fx->proc), "%s/proc", fx->root);
 	snprintf(fx->sys, sizeof(fx->sys), "%s/sys", fx->root);
 	snprintf(fx->cfg, sizeof(fx->cfg), "%s/config/numapol", fx->root);
+	snprintf(fx->state, sizeof(fx->state), "%s/run/numacfg", fx->root);
+	snprintf(path, sizeof(path), "%s/run", fx->root);
+	mkdir(path, 0755);
 	mkdir(fx->proc, 0755);
 	write_at("0-3\n", "%s/devices/system/node/has_memory", fx->sys);
 	write_at("", "%s/.keep", fx->cfg);
@@ -262,6 +267,7 @@ static void fx_init(struct fixture *fx)
 	fx->ctx.sys_root = fx->sys;
 	fx->ctx.cfgfs_root = fx->cfg;
 	fx->ctx.ops = &fake_ops;
+	fx->ctx.state_dir = fx->state;
 	fail_suffix = NULL;
 }
 
@@ -375,7 +381,7 @@ static struct nodeset mem0_3(void)
 }
 
 static int plan_text_prune(struct fixture *fx, const char *text,
-			   enum plan_mode mode, const char *prune,
+			   enum plan_mode mode, const struct prune *prune,
 			   struct plan *p, struct nc_err *e);
 
 /* Load @text as a config, plan it against the fake configfs. */
@@ -386,7 +392,7 @@ static int plan_text(struct fixture *fx, const char *text,
 }
 
 static int plan_text_prune(struct fixture *fx, const char *text,
-			   enum plan_mode mode, const char *prune,
+			   enum plan_mode mode, const struct prune *prune,
 			   struct plan *p, struct nc_err *e)
 {
 	struct nodeset mem = mem0_3();
@@ -403,7 +409,12 @@ static int plan_text_prune(struct fixture *fx, const char *text,
 	}
 	r = plan_desired(&fx->ctx, &cfg, &cur, mode, NULL, &des, e);
 	if (!r) {
-		plan_compute(&des, &cur, &mem, prune, p);
+		struct prune pr;
+
+		r = plan_prune_load(&fx->ctx, prune, &pr, e);
+		if (!r)
+			plan_compute(&des, &cur, &mem, &pr, p);
+		plan_prune_free(&pr);
 		state_free(&des);
 	}
 	state_free(&cur);
@@ -1585,6 +1596,7 @@ static int run_cli(struct fixture *fx, const char *in, struct cli *c, ...)
 		setenv("NUMACFG_PROC_ROOT", fx->proc, 1);
 		setenv("NUMACFG_SYS_ROOT", fx->sys, 1);
 		setenv("NUMACFG_CONFIGFS_ROOT", fx->cfg, 1);
+		setenv("NUMACFG_STATE_DIR", fx->state, 1);
 		setenv("LC_ALL", "C", 1);
 		if (!freopen(inf, "r", stdin) || !freopen(of, "w", stdout) ||
 		    !freopen(ef, "w", stderr))
@@ -2457,6 +2469,7 @@ static void test_watch_notify(struct tap *t)
 		setenv("NUMACFG_PROC_ROOT", fx.proc, 1);
 		setenv("NUMACFG_SYS_ROOT", fx.sys, 1);
 		setenv("NUMACFG_CONFIGFS_ROOT", fx.cfg, 1);
+		setenv("NUMACFG_STATE_DIR", fx.state, 1);
 		setenv("NOTIFY_SOCKET", sa.sun_path, 1);
 		if (!freopen("/dev/null", "w", stdout) ||
 		    !freopen("/dev/null", "w", stderr))
@@ -2637,27 +2650,53 @@ static void test_plan_prune(struct tap *t)
 	free(s);
 	plan_free(&p);
 	/* none: groups not in the file are left alone, bindings too. */
-	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY, "", &p, &e), 0);
+	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY,
+				     &(struct prune){ .kind = PRUNE_NONE },
+				     &p, &e), 0);
 	s = plan_string(&p);
 	CHECK_STR(t, s, "+ group nc-new (policy bind:1, move 0)\n");
 	free(s);
 	plan_free(&p);
 	/* A prefix: only groups whose names start with it. */
-	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY, "heap-", &p, &e),
-		  0);
+	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY,
+				     &(struct prune){ .kind = PRUNE_PREFIX,
+						      .prefix = "heap-" },
+				     &p, &e), 0);
 	s = plan_string(&p);
 	CHECK_CONTAINS(t, s, "- group heap-il\n");
 	CHECK_CONTAINS(t, s, "- range heap-il/ranges/100-heap");
 	CHECK(t, s && !strstr(s, "other") && !strstr(s, "fast"));
 	free(s);
 	plan_free(&p);
+	/* managed: the groups numacfg made (apply recorded them). */
+	s = slurp("%s/groups", fx.state);
+	CHECK_STR(t, s, "fast\nheap-il\n");
+	free(s);
+	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY,
+				     &(struct prune){ .kind = PRUNE_MANAGED },
+				     &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_CONTAINS(t, s, "- group fast\n");
+	CHECK_CONTAINS(t, s, "- group heap-il\n");
+	CHECK(t, s && !strstr(s, "other"));
+	free(s);
+	plan_free(&p);
+	/* Removing a group drops it from the record. */
+	CHECK_INT(t, apply_text(&fx, "groups = ( { name = \"fast\"; } );",
+				&out, &err), 0);
+	CHECK_STR(t, err, "");
+	free(out);
+	free(err);
+	s = slurp("%s/groups", fx.state);
+	CHECK_STR(t, s, "fast\n");
+	free(s);
 	if (have_cli(t)) {
 		run_cli(&fx, conf, &c, "diff", "--prune=none", "-", NULL);
 		CHECK_INT(t, c.status, 0);
 		CHECK_STR(t, c.out, "+ group nc-new (policy bind:1, move 0)\n");
 		cli_free(&c);
 		run_cli(&fx, conf, &c, "diff", "--prune", "a/b", "-", NULL);
-		CHECK_CLI(t, &c, 2, "--prune needs all, none or a group name prefix, not 'a/b'");
+		CHECK_CLI(t, &c, 2, "--prune needs all, none, managed or a group name prefix, not 'a/b'");
 		cli_free(&c);
 	}
 	fx_fini(&fx);

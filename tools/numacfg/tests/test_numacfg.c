@@ -1095,7 +1095,16 @@ static void test_migrate_text(struct tap *t)
 	CHECK_INT(t, build_migrate(&fx, 200, "0", "3", NULL, 0, &text, &e), -1);
 	CHECK_CONTAINS(t, e.msg, "--to 3: node 3 is not allowed");
 	CHECK_INT(t, build_migrate(&fx, 100, "9", "1", NULL, 0, &text, &e), -1);
-	CHECK_CONTAINS(t, e.msg, "--from 9");
+	/* The node list's own message (not "no nodes" from an unset set). */
+	CHECK_STR(t, e.msg, "--from 9: node 9 is not allowed (allowed: 0-3)");
+	CHECK(t, e.usage);
+	CHECK_INT(t, build_migrate(&fx, 200, "1", "0", NULL, 0, &text, &e), -1);
+	CHECK_STR(t, e.msg, "--to 0: node 0 is not allowed (allowed: 1-2)");
+	CHECK_INT(t, build_migrate(&fx, 100, "x", "1", NULL, 0, &text, &e), -1);
+	CHECK_STR(t, e.msg, "--from x: invalid node list 'x'");
+	CHECK_INT(t, build_migrate(&fx, 100, "!all", "1", NULL, 0, &text, &e),
+		  -1);
+	CHECK_STR(t, e.msg, "--from !all: no nodes");
 	fx_fini(&fx);
 }
 

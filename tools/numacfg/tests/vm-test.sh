@@ -134,6 +134,7 @@ check "migrate with --pages and --mapping" \
 want="N0=$S"
 [ "$S" -le 10 ] || want="N0=10 N2=$((S - 10))"
 check "migrate --pages 10 moved at most 10 stack pages to node 0" placed "$A" stack "$want"
+check "show lists the stack with its policy" sh -c "$NC show $A | grep ' stack ' | grep -q 'bind:1'"
 check "bad policy is refused" sh -c "! $NC set $A bind:9 2>$T/err && grep -q '^numacfg: ' $T/err"
 check "vanished pid is refused" sh -c "! $NC get 999999 2>$T/err && grep -q 'process 999999' $T/err"
 

@@ -440,7 +440,9 @@ int watch_run(const struct nc_ctx *ctx, const char *file,
 				watch_notify("READY=1");
 			}
 		}
-		if (r > 0 && nfd >= 0 && (pfd[1].revents & POLLIN) &&
+		/* POLLERR is ENOBUFS (lost events): recv() clears it. */
+		if (r > 0 && nfd >= 0 &&
+		    (pfd[1].revents & (POLLIN | POLLERR)) &&
 		    connector_read(nfd, &pd))
 			watch_timer_event(&tm, now_ms());
 		due = watch_timer_due(&tm, now_ms());

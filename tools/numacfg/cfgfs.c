@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cfgfs.h"
+#include "procfs.h"
 
 static int real_mkdir(const char *path)
 {
@@ -39,62 +41,64 @@ int cfgfs_check(const struct nc_ctx *ctx, struct nc_err *e)
 
 	if (stat(ctx->cfgfs_root, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
-	return nc_fail(e, "%s not found: is configfs mounted on /sys/kernel/config and the kernel built with CONFIG_NUMAPOL?",
+	/* No numapol at all: the one message every command gives. */
+	if (numapol_check(ctx, 0, e))
+		return -1;
+	return nc_fail(e, "%s not found: configfs is not mounted (mount -t configfs none /sys/kernel/config)",
 		       ctx->cfgfs_root);
-}
-
-static void path_of(const struct nc_ctx *ctx, char *buf, size_t size,
-		    const char *rel)
-{
-	snprintf(buf, size, "%s/%s", ctx->cfgfs_root, rel);
 }
 
 int cfgfs_mkdir(const struct nc_ctx *ctx, const char *rel, struct nc_err *e)
 {
-	char path[PATH_MAX];
+	char *path = xasprintf("%s/%s", ctx->cfgfs_root, rel);
+	int r = 0;
 
-	path_of(ctx, path, sizeof(path), rel);
+	nc_trace(ctx, "mkdir %s", path);
 	if (ctx->ops->mkdir(path))
-		return nc_fail_errno(e, errno, "mkdir %s", path);
-	return 0;
+		r = nc_fail_errno(e, errno, "mkdir %s", path);
+	free(path);
+	return r;
 }
 
 int cfgfs_rmdir(const struct nc_ctx *ctx, const char *rel, struct nc_err *e)
 {
-	char path[PATH_MAX];
+	char *path = xasprintf("%s/%s", ctx->cfgfs_root, rel);
+	int r = 0;
 
-	path_of(ctx, path, sizeof(path), rel);
+	nc_trace(ctx, "rmdir %s", path);
 	if (ctx->ops->rmdir(path))
-		return nc_fail_errno(e, errno, "rmdir %s", path);
-	return 0;
+		r = nc_fail_errno(e, errno, "rmdir %s", path);
+	free(path);
+	return r;
 }
 
 int cfgfs_write(const struct nc_ctx *ctx, const char *rel, const char *value,
 		struct nc_err *e)
 {
-	char path[PATH_MAX], *line;
+	char *path = xasprintf("%s/%s", ctx->cfgfs_root, rel), *line;
 	int r, saved;
 
-	path_of(ctx, path, sizeof(path), rel);
+	nc_trace(ctx, "write '%s' to %s", value, path);
 	line = xasprintf("%s\n", value);
 	r = ctx->ops->write(path, line);
 	saved = errno;
 	free(line);
 	if (r)
-		return nc_fail_errno(e, saved, "write '%s' to %s", value, path);
-	return 0;
+		r = nc_fail_errno(e, saved, "write '%s' to %s", value, path);
+	free(path);
+	return r;
 }
 
 /* Read one attribute, trimmed; NULL when unreadable. */
 static char *read_attr(const char *dir, const char *name)
 {
-	char path[PATH_MAX], *buf;
+	char *path = xasprintf("%s/%s", dir, name), *buf;
 	struct nc_err e;
+	int r;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (read_file(path, &buf, NULL, &e))
-		return NULL;
-	return rtrim(buf);
+	r = read_file(path, &buf, NULL, &e);
+	free(path);
+	return r ? NULL : rtrim(buf);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -105,7 +109,7 @@ static int cmp_str(const void *a, const void *b)
 /* Subdirectory names of @dir, sorted; *n = 0 if @dir is missing. */
 static char **list_dirs(const char *dir, size_t *n)
 {
-	char **names = NULL, path[PATH_MAX];
+	char **names = NULL, *path;
 	struct dirent *de;
 	size_t cap = 0;
 	struct stat st;
@@ -118,10 +122,10 @@ static char **list_dirs(const char *dir, size_t *n)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (stat(path, &st) || !S_ISDIR(st.st_mode))
-			continue;
-		*ARR_PUSH(names, *n, cap) = xstrdup(de->d_name);
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (!stat(path, &st) && S_ISDIR(st.st_mode))
+			*ARR_PUSH(names, *n, cap) = xstrdup(de->d_name);
+		free(path);
 	}
 	closedir(d);
 	if (*n)
@@ -140,12 +144,11 @@ static void free_names(char **names, size_t n)
 
 static uint64_t attr_hex(const char *dir, const char *name)
 {
-	char *v = read_attr(dir, name), *p;
+	char *v = read_attr(dir, name);
 	uint64_t x = 0;
 
 	if (v) {
-		p = strncasecmp(v, "0x", 2) ? v : v + 2;
-		if (parse_u64(p, 16, &x))
+		if (parse_hex(v, &x))
 			x = 0;
 		free(v);
 	}
@@ -154,10 +157,9 @@ static uint64_t attr_hex(const char *dir, const char *name)
 
 static void read_tasks(const char *gdir, struct st_group *g)
 {
-	char dir[PATH_MAX], tdir[PATH_MAX], **names;
+	char *dir = xasprintf("%s/tasks", gdir), *tdir, **names;
 	size_t n, i;
 
-	snprintf(dir, sizeof(dir), "%s/tasks", gdir);
 	names = list_dirs(dir, &n);
 	for (i = 0; i < n; i++) {
 		struct st_task *t;
@@ -167,25 +169,26 @@ static void read_tasks(const char *gdir, struct st_group *g)
 			continue;
 		t = ARR_PUSH(g->tasks, g->ntasks, g->tcap);
 		t->pid = pid;
-		snprintf(tdir, sizeof(tdir), "%s/%s", dir, names[i]);
+		tdir = xasprintf("%s/%s", dir, names[i]);
 		t->state = read_attr(tdir, "state");
 		if (!t->state)
 			t->state = xstrdup("?");
+		free(tdir);
 	}
 	free_names(names, n);
+	free(dir);
 }
 
 static void read_ranges(const char *gdir, struct st_group *g)
 {
-	char dir[PATH_MAX], rdir[PATH_MAX], **names, *v;
+	char *dir = xasprintf("%s/ranges", gdir), *rdir, **names, *v;
 	size_t n, i;
 
-	snprintf(dir, sizeof(dir), "%s/ranges", gdir);
 	names = list_dirs(dir, &n);
 	for (i = 0; i < n; i++) {
 		struct st_range *r = ARR_PUSH(g->ranges, g->nranges, g->rcap);
 
-		snprintf(rdir, sizeof(rdir), "%s/%s", dir, names[i]);
+		rdir = xasprintf("%s/%s", dir, names[i]);
 		r->name = xstrdup(names[i]);
 		v = read_attr(rdir, "pid");
 		if (!v || parse_pid(v, &r->pid))
@@ -199,14 +202,16 @@ static void read_ranges(const char *gdir, struct st_group *g)
 		r->state = read_attr(rdir, "state");
 		if (!r->state)
 			r->state = xstrdup("?");
+		free(rdir);
 	}
 	free_names(names, n);
+	free(dir);
 }
 
 int cfgfs_read_state(const struct nc_ctx *ctx, struct state *st,
 		     struct nc_err *e)
 {
-	char gdir[PATH_MAX], **names, *pol, *mv;
+	char *gdir, **names, *pol, *mv;
 	size_t n, i;
 
 	memset(st, 0, sizeof(*st));
@@ -216,8 +221,7 @@ int cfgfs_read_state(const struct nc_ctx *ctx, struct state *st,
 	for (i = 0; i < n; i++) {
 		struct st_group *g;
 
-		snprintf(gdir, sizeof(gdir), "%s/%s", ctx->cfgfs_root,
-			 names[i]);
+		gdir = xasprintf("%s/%s", ctx->cfgfs_root, names[i]);
 		pol = read_attr(gdir, "policy");
 		mv = read_attr(gdir, "move");
 		g = state_add_group(st, names[i], pol ? pol : "default",
@@ -226,9 +230,82 @@ int cfgfs_read_state(const struct nc_ctx *ctx, struct state *st,
 		free(mv);
 		read_tasks(gdir, g);
 		read_ranges(gdir, g);
+		free(gdir);
 	}
 	free_names(names, n);
 	return 0;
+}
+
+int cfgfs_managed_read(const struct nc_ctx *ctx, char ***names, size_t *n,
+		       struct nc_err *e)
+{
+	char *path, *buf, *line, *save;
+	size_t cap = 0;
+	int r;
+
+	*names = NULL;
+	*n = 0;
+	if (!ctx->state_dir)
+		return 0;
+	path = xasprintf("%s/groups", ctx->state_dir);
+	r = read_file(path, &buf, NULL, e);
+	free(path);
+	if (r)
+		return e->err_no == ENOENT ? 0 : -1;	/* none made yet */
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (*line)
+			*ARR_PUSH(*names, *n, cap) = xstrdup(line);
+	free(buf);
+	return 0;
+}
+
+int cfgfs_managed_set(const struct nc_ctx *ctx, const char *group, bool made,
+		      struct nc_err *e)
+{
+	char **names, *path, *tmp;
+	struct strbuf sb = { 0 };
+	bool had = false;
+	size_t n, i;
+	FILE *f;
+	int r = 0;
+
+	if (!ctx->state_dir)
+		return 0;
+	if (cfgfs_managed_read(ctx, &names, &n, e))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(names[i], group))
+			had = true;
+		else
+			sb_addf(&sb, "%s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	if (had == made) {	/* already so (made: keep it listed once) */
+		sb_free(&sb);
+		return 0;
+	}
+	if (made)
+		sb_addf(&sb, "%s\n", group);
+	if (mkdir(ctx->state_dir, 0755) && errno != EEXIST) {
+		sb_free(&sb);
+		return nc_fail_errno(e, errno, "cannot record the groups numacfg made in %s",
+				     ctx->state_dir);
+	}
+	path = xasprintf("%s/groups", ctx->state_dir);
+	tmp = xasprintf("%s/groups.tmp", ctx->state_dir);
+	f = fopen(tmp, "we");
+	if (!f || (sb.len && fwrite(sb.buf, 1, sb.len, f) != sb.len) ||
+	    fclose(f) || rename(tmp, path)) {
+		r = nc_fail_errno(e, errno, "cannot record the groups numacfg made in %s",
+				  path);
+		unlink(tmp);
+	}
+	free(tmp);
+	free(path);
+	sb_free(&sb);
+	return r;
 }
 
 struct st_group *state_add_group(struct state *st, const char *name,
@@ -318,8 +395,10 @@ void state_free(struct state *st)
 
 		free(g->name);
 		free(g->policy);
-		for (j = 0; j < g->ntasks; j++)
+		for (j = 0; j < g->ntasks; j++) {
 			free(g->tasks[j].state);
+			free(g->tasks[j].note);
+		}
 		free(g->tasks);
 		for (j = 0; j < g->nranges; j++) {
 			free(g->ranges[j].name);

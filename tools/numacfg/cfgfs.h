@@ -18,6 +18,7 @@ struct st_task {
 	pid_t pid;
 	char *state;		/* "bound", "exited", "error <errno>" */
 	int line;		/* desired state: config line, else 0 */
+	char *note;		/* desired: "comm, selected by ... at F:L" */
 	bool stale;		/* desired: the bound process exited and its
 				 * pid now belongs to a new process: rebind */
 };
@@ -73,6 +74,16 @@ int cfgfs_mkdir(const struct nc_ctx *ctx, const char *rel, struct nc_err *e);
 int cfgfs_rmdir(const struct nc_ctx *ctx, const char *rel, struct nc_err *e);
 int cfgfs_write(const struct nc_ctx *ctx, const char *rel, const char *value,
 		struct nc_err *e);
+
+/*
+ * The groups numacfg made (apply --prune=managed): one name a line in
+ * STATE_DIR/groups.  Without a state directory: none, nothing recorded.
+ */
+int cfgfs_managed_read(const struct nc_ctx *ctx, char ***names, size_t *n,
+		       struct nc_err *e);
+/* Add (@made) or drop @group, rewriting the file atomically. */
+int cfgfs_managed_set(const struct nc_ctx *ctx, const char *group, bool made,
+		      struct nc_err *e);
 
 struct st_group *state_add_group(struct state *st, const char *name,
 				 const char *policy, bool move);

@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <libconfig.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "policy.h"
 #include "procfs.h"
 
-/* What a loader needs to report errors: the file name and the error. */
+/*
+ * What a loader needs to report errors: the file name as the user gave it,
+ * and, for a file read by libconfig, the name libconfig opened it by and
+ * the directory its relative @include names are resolved against.
+ */
 struct loader {
 	const char *file;
+	const char *opened;	/* NULL for a string */
+	const char *dir;	/* NULL for a string */
 	const struct nodeset *mem;
 	struct nc_err *e;
 };
@@ -22,19 +30,35 @@ static int line_of(const config_setting_t *s)
 	return s ? (int)config_setting_source_line(s) : 0;
 }
 
+/*
+ * The name to report for libconfig's file name @src: the main file as the
+ * user named it, an included file with the directory it was found in.
+ */
+static char *file_name(const struct loader *ld, const char *src)
+{
+	if (!src || !ld->opened || !strcmp(src, ld->opened))
+		return xstrdup(ld->file);
+	if (src[0] == '/' || !ld->dir)
+		return xstrdup(src);
+	return xasprintf("%s/%s", ld->dir, src);
+}
+
 static int lerr(struct loader *ld, const config_setting_t *s,
 		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int lerr(struct loader *ld, const config_setting_t *s,
 		const char *fmt, ...)
 {
-	char msg[900];
+	char msg[900], *file;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return nc_fail(ld->e, "%s:%d: %s", ld->file, line_of(s), msg);
+	file = file_name(ld, s ? config_setting_source_file(s) : NULL);
+	nc_usage(ld->e, "%s:%d: %s", file, line_of(s), msg);
+	free(file);
+	return -1;
 }
 
 static bool key_in(const char *key, const char *const *keys)
@@ -139,6 +163,7 @@ static int load_uid(struct loader *ld, config_setting_t *s, uid_t *uid)
 
 static void selector_free(struct selector *sel)
 {
+	free(sel->file);
 	free(sel->comm);
 	free(sel->exe);
 	if (sel->cmdline)
@@ -156,16 +181,21 @@ static int load_selector(struct loader *ld, config_setting_t *grp,
 
 	memset(sel, 0, sizeof(*sel));
 	sel->line = line_of(grp);
+	sel->file = file_name(ld, config_setting_source_file(grp));
 	s = config_setting_get_member(grp, "pid");
 	if (s) {
 		long long v;
 
 		if (config_setting_type(s) != CONFIG_TYPE_INT &&
-		    config_setting_type(s) != CONFIG_TYPE_INT64)
-			return lerr(ld, s, "'pid' must be a number");
+		    config_setting_type(s) != CONFIG_TYPE_INT64) {
+			lerr(ld, s, "'pid' must be a number");
+			goto fail;
+		}
 		v = config_setting_get_int64(s);
-		if (v <= 0 || v > 0x7fffffffLL)
-			return lerr(ld, s, "invalid pid %lld", v);
+		if (v <= 0 || v > 0x7fffffffLL) {
+			lerr(ld, s, "invalid pid %lld", v);
+			goto fail;
+		}
 		sel->has_pid = true;
 		sel->pid = (pid_t)v;
 	}
@@ -380,6 +410,27 @@ static int load_root(struct loader *ld, config_t *lc, struct config *cfg)
 	return 0;
 }
 
+/* Validate what libconfig read into @lc; on error @cfg is freed. */
+static int load_parsed(struct loader *ld, config_t *lc, struct config *cfg)
+{
+	int r = load_root(ld, lc, cfg);
+
+	if (r)
+		config_free(cfg);
+	return r;
+}
+
+/* libconfig's syntax (or @include) error as FILE:LINE: message. */
+static int syntax_error(struct loader *ld, config_t *lc)
+{
+	char *file = file_name(ld, config_error_file(lc));
+
+	nc_usage(ld->e, "%s:%d: %s", file, config_error_line(lc),
+		 config_error_text(lc));
+	free(file);
+	return -1;
+}
+
 int config_load_string(const char *text, const char *name,
 		       const struct nodeset *mem, struct config *cfg,
 		       struct nc_err *e)
@@ -392,34 +443,91 @@ int config_load_string(const char *text, const char *name,
 	cfg->file = xstrdup(name);
 	config_init(&lc);
 	if (config_read_string(&lc, text) != CONFIG_TRUE) {
-		r = nc_fail(e, "%s:%d: %s", name, config_error_line(&lc),
-			    config_error_text(&lc));
-		config_destroy(&lc);
+		r = syntax_error(&ld, &lc);
 		config_free(cfg);
-		return r;
+	} else {
+		r = load_parsed(&ld, &lc, cfg);
 	}
-	r = load_root(&ld, &lc, cfg);
 	config_destroy(&lc);
-	if (r)
-		config_free(cfg);
 	return r;
 }
+
+#if LIBCONFIG_VER_MAJOR > 1 || LIBCONFIG_VER_MINOR >= 7
+/* libconfig joins the include directory to relative names only. */
+static int read_with_includes(config_t *lc, const char *dir,
+			      const char *path, const char **opened)
+{
+	config_set_include_dir(lc, dir);
+	*opened = path;
+	return config_read_file(lc, path) == CONFIG_TRUE ? 0 : -1;
+}
+#else
+/*
+ * libconfig before 1.7 joins the include directory to absolute names too;
+ * read from within @dir instead, so that relative names resolve there and
+ * absolute ones stay absolute.
+ */
+static int read_with_includes(config_t *lc, const char *dir,
+			      const char *path, const char **opened)
+{
+	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+	const char *base = strrchr(path, '/');
+
+	*opened = base ? base + 1 : path;
+	if (cwd < 0 || chdir(dir)) {
+		if (cwd >= 0)
+			close(cwd);
+		*opened = path;
+		return config_read_file(lc, path) == CONFIG_TRUE ? 0 : -1;
+	}
+	r = config_read_file(lc, *opened) == CONFIG_TRUE ? 0 : -1;
+	if (fchdir(cwd))
+		r = -1;
+	close(cwd);
+	return r;
+}
+#endif
 
 int config_load_file(const char *path, const struct nodeset *mem,
 		     struct config *cfg, struct nc_err *e)
 {
-	const char *name = path;
-	char *text;
+	struct loader ld = { .file = path, .mem = mem, .e = e };
+	const char *slash;
+	char *text, *dir;
+	config_t lc;
 	int r;
 
-	if (!strcmp(path, "-")) {
-		path = "/dev/stdin";
-		name = "<stdin>";
+	if (!strcmp(path, "-") || !strcmp(path, "/dev/stdin")) {
+		/* Standard input: @include names are relative to the cwd. */
+		if (read_file("/dev/stdin", &text, NULL, e)) {
+			e->usage = true;
+			return -1;
+		}
+		r = config_load_string(text, "<stdin>", mem, cfg, e);
+		free(text);
+		return r;
 	}
-	if (read_file(path, &text, NULL, e))
+	/* A missing or unreadable file is reported as such, with its errno. */
+	if (access(path, R_OK)) {
+		nc_fail_errno(e, errno, "cannot read %s", path);
+		e->usage = true;
 		return -1;
-	r = config_load_string(text, name, mem, cfg, e);
-	free(text);
+	}
+	slash = strrchr(path, '/');
+	dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+		    : xstrdup(".");
+	ld.dir = dir;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->file = xstrdup(path);
+	config_init(&lc);
+	if (read_with_includes(&lc, dir, path, &ld.opened)) {
+		r = syntax_error(&ld, &lc);
+		config_free(cfg);
+	} else {
+		r = load_parsed(&ld, &lc, cfg);
+	}
+	config_destroy(&lc);
+	free(dir);
 	return r;
 }
 
@@ -465,4 +573,20 @@ void selector_describe(const struct selector *sel, char *buf, size_t size)
 		sb_addf(&sb, " cgroup=%s", sel->cgroup);
 	snprintf(buf, size, "%s", sb.buf ? sb.buf + 1 : "");
 	sb_free(&sb);
+}
+
+void selector_keys(const struct selector *sel, char *buf, size_t size)
+{
+	const struct { bool on; const char *name; } keys[] = {
+		{ sel->has_pid, "pid" }, { sel->comm != NULL, "comm" },
+		{ sel->exe != NULL, "exe" }, { sel->cmdline != NULL, "cmdline" },
+		{ sel->has_uid, "uid" }, { sel->cgroup != NULL, "cgroup" },
+	};
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && len < size; i++)
+		if (keys[i].on)
+			len += snprintf(buf + len, size - len, "%s%s",
+					len ? "+" : "", keys[i].name);
 }

@@ -14,6 +14,7 @@
 
 /* One selector entry: all given keys must match (AND). */
 struct selector {
+	char *file;		/* the file it is in (for @include), line */
 	int line;
 	bool has_pid;
 	pid_t pid;
@@ -67,6 +68,8 @@ void config_free(struct config *cfg);
 /* Is @name usable as a configfs directory name? */
 bool config_name_ok(const char *name);
 
+/* The keys a selector uses, for messages ("comm", "comm+uid"). */
+void selector_keys(const struct selector *sel, char *buf, size_t size);
 /* Describe a selector for messages ("comm=foo uid=0"). */
 void selector_describe(const struct selector *sel, char *buf, size_t size);
 

@@ -143,10 +143,31 @@ static int parse_list(const char *s, struct nodeset *ns, struct nc_err *e)
 
 int nodelist_parse(const char *s, struct nodeset *ns, struct nc_err *e)
 {
-	char buf[4096];
+	char *buf = xstrdup(s);
+	int r = parse_list(rtrim(buf), ns, e);
 
-	snprintf(buf, sizeof(buf), "%s", s);
-	return parse_list(rtrim(buf), ns, e);
+	free(buf);
+	return r;
+}
+
+/* @s without the braces of the seed's "{2,3}" syntax (caller frees). */
+static char *strip_braces(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len >= 2 && s[0] == '{' && s[len - 1] == '}')
+		return xstrndup(s + 1, len - 2);
+	return xstrdup(s);
+}
+
+int nodelist_parse_braced(const char *s, struct nodeset *ns,
+			  struct nc_err *e)
+{
+	char *buf = strip_braces(s);
+	int r = nodelist_parse(buf, ns, e);
+
+	free(buf);
+	return r;
 }
 
 void nodelist_format(const struct nodeset *ns, char *buf, size_t size)
@@ -171,23 +192,13 @@ void nodelist_format(const struct nodeset *ns, char *buf, size_t size)
 	}
 }
 
-int nodelist_parse_numactl(const char *s, const struct nodeset *allowed,
-			   bool check, struct nodeset *out, struct nc_err *e)
+static int numactl_list(const char *s, char *p, const struct nodeset *allowed,
+			bool check, struct nodeset *out, struct nc_err *e)
 {
 	bool invert = false, relative = false;
-	char buf[4096];
 	struct nodeset set;
-	size_t len;
-	char *p;
 	int n;
 
-	snprintf(buf, sizeof(buf), "%s", s);
-	p = rtrim(buf);
-	len = strlen(p);
-	if (len >= 2 && p[0] == '{' && p[len - 1] == '}') {
-		p[len - 1] = '\0';
-		p++;
-	}
 	if (*p == '!') {
 		invert = true;
 		p++;
@@ -244,6 +255,20 @@ int nodelist_parse_numactl(const char *s, const struct nodeset *allowed,
 	return 0;
 }
 
+int nodelist_parse_numactl(const char *s, const struct nodeset *allowed,
+			   bool check, struct nodeset *out, struct nc_err *e)
+{
+	char *buf, *p;
+	int r;
+
+	p = rtrim(xstrdup(s));
+	buf = strip_braces(p);
+	free(p);
+	r = numactl_list(s, buf, allowed, check, out, e);
+	free(buf);
+	return r;
+}
+
 static int read_list_file(const char *path, struct nodeset *ns,
 			  struct nc_err *e)
 {
@@ -260,16 +285,19 @@ static int read_list_file(const char *path, struct nodeset *ns,
 int nodes_has_memory(const struct nc_ctx *ctx, struct nodeset *ns,
 		     struct nc_err *e)
 {
-	char path[4096];
+	static const char *const files[] = { "has_memory", "online" };
+	size_t i;
+	char *path;
+	int r;
 
-	snprintf(path, sizeof(path), "%s/devices/system/node/has_memory",
-		 ctx->sys_root);
-	if (!read_list_file(path, ns, e))
-		return 0;
-	snprintf(path, sizeof(path), "%s/devices/system/node/online",
-		 ctx->sys_root);
-	if (!read_list_file(path, ns, e))
-		return 0;
+	for (i = 0; i < 2; i++) {
+		path = xasprintf("%s/devices/system/node/%s", ctx->sys_root,
+				 files[i]);
+		r = read_list_file(path, ns, e);
+		free(path);
+		if (!r)
+			return 0;
+	}
 	/* No NUMA sysfs at all: a single node 0 machine. */
 	ns_clear(ns);
 	ns_set(ns, 0);
@@ -280,34 +308,28 @@ int nodes_allowed_pid(const struct nc_ctx *ctx, pid_t pid,
 		      struct nodeset *ns, struct nc_err *e)
 {
 	struct nodeset mem, allowed;
-	char path[4096], *buf, *line, *save;
-	int found = 0;
+	char *path, *buf, *v;
+	int r;
 
-	snprintf(path, sizeof(path), "%s/%d/status", ctx->proc_root, pid);
-	if (read_file(path, &buf, NULL, e)) {
+	path = xasprintf("%s/%d/status", ctx->proc_root, pid);
+	r = read_file(path, &buf, NULL, e);
+	free(path);
+	if (r) {
 		if (e->err_no == ENOENT)
 			return nc_fail_errno(e, ESRCH, "process %d", pid);
 		return -1;
 	}
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "Mems_allowed_list:", 18))
-			continue;
-		if (nodelist_parse(line + 18 + strspn(line + 18, " \t"),
-				   &allowed, e)) {
-			free(buf);
-			return -1;
-		}
-		found = 1;
-		break;
-	}
+	v = status_field(buf, "Mems_allowed_list");
 	free(buf);
-	if (nodes_has_memory(ctx, &mem, e))
-		return -1;
-	if (!found) {
-		*ns = mem;
-		return 0;
+	r = v ? nodelist_parse(v, &allowed, e) : 0;
+	if (!r)
+		r = nodes_has_memory(ctx, &mem, e);
+	if (!r) {
+		if (v)
+			ns_and(ns, &allowed, &mem);
+		else
+			*ns = mem;
 	}
-	ns_and(ns, &allowed, &mem);
-	return 0;
+	free(v);
+	return r;
 }

@@ -41,6 +41,9 @@ void ns_relative(struct nodeset *dst, const struct nodeset *rel,
 
 /* Parse the kernel's list format ("", "3", "0,2-5"). */
 int nodelist_parse(const char *s, struct nodeset *ns, struct nc_err *e);
+/* The same, also accepting the seed's braces ("{2,3}"). */
+int nodelist_parse_braced(const char *s, struct nodeset *ns,
+			  struct nc_err *e);
 /* Format like the kernel's %*pbl ("0,2-5"; "" when empty). */
 void nodelist_format(const struct nodeset *ns, char *buf, size_t size);
 

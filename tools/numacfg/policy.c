@@ -115,17 +115,7 @@ static int parse_nodes(const char *list, const struct policy *p,
 			s);
 	if (!allowed || (p->flags & NC_F_RELATIVE)) {
 		/* Relative nodes are indexes, not nodes: nothing to check. */
-		char buf[4096];
-		size_t n;
-
-		snprintf(buf, sizeof(buf), "%s", list);
-		n = strlen(buf);
-		if (n >= 2 && buf[0] == '{' && buf[n - 1] == '}') {
-			buf[n - 1] = '\0';
-			r = nodelist_parse(buf + 1, out, &sub);
-		} else {
-			r = nodelist_parse(buf, out, &sub);
-		}
+		r = nodelist_parse_braced(list, out, &sub);
 	} else if (p->flags & NC_F_STATIC) {
 		r = nodelist_parse_numactl(list, allowed, false, out, &sub);
 		if (!r && possible && !ns_subset(out, possible))

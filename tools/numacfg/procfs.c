@@ -17,13 +17,6 @@ static uint64_t page_size(void)
 	return ps > 0 ? (uint64_t)ps : 4096;
 }
 
-static int parse_hex(const char *s, uint64_t *v)
-{
-	if (!strncasecmp(s, "0x", 2))
-		s += 2;
-	return parse_u64(s, 16, v);
-}
-
 int mapping_parse(const char *s, struct mapping_spec *m, struct nc_err *e)
 {
 	char buf[256], *dash;
@@ -83,26 +76,53 @@ static int proc_err(struct nc_err *e, pid_t pid, const char *what)
 	return -1;
 }
 
-static void proc_path(const struct nc_ctx *ctx, char *buf, size_t size,
-		      pid_t pid, pid_t tid, const char *file)
+static char *proc_path(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
+		       const char *file)
 {
 	if (tid)
-		snprintf(buf, size, "%s/%d/task/%d/%s", ctx->proc_root, pid,
-			 tid, file);
-	else
-		snprintf(buf, size, "%s/%d/%s", ctx->proc_root, pid, file);
+		return xasprintf("%s/%d/task/%d/%s", ctx->proc_root, pid, tid,
+				 file);
+	return xasprintf("%s/%d/%s", ctx->proc_root, pid, file);
+}
+
+/* Read /proc/PID[/task/TID]/FILE whole. */
+static int proc_read(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
+		     const char *file, char **buf, struct nc_err *e)
+{
+	char *path = proc_path(ctx, pid, tid, file);
+	int r = read_file(path, buf, NULL, e);
+
+	free(path);
+	return r;
+}
+
+/* Write @text to /proc/PID[/task/TID]/FILE in one write(); -v traces it. */
+static int proc_write(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
+		      const char *file, const char *text, struct nc_err *e)
+{
+	char *path = proc_path(ctx, pid, tid, file);
+	const char *p;
+	size_t len;
+	int r;
+
+	for (p = text; ctx->verbose && *p; p += len + (p[len] == '\n')) {
+		len = strcspn(p, "\n");
+		nc_trace(ctx, "write '%.*s' to %s", (int)len, p, path);
+	}
+	r = write_file(path, text, e);
+	free(path);
+	return r;
 }
 
 int maps_read(const struct nc_ctx *ctx, pid_t pid, struct maps_vma **v,
 	      size_t *n, struct nc_err *e)
 {
-	char path[4096], *buf, *line, *save;
+	char *buf, *line, *save;
 	size_t cap = 0;
 
 	*v = NULL;
 	*n = 0;
-	proc_path(ctx, path, sizeof(path), pid, 0, "maps");
-	if (read_file(path, &buf, NULL, e))
+	if (proc_read(ctx, pid, 0, "maps", &buf, e))
 		return proc_err(e, pid, "memory map");
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -129,15 +149,6 @@ void maps_free(struct maps_vma *v, size_t n)
 	for (i = 0; i < n; i++)
 		free(v[i].path);
 	free(v);
-}
-
-static bool file_matches(const char *vpath, const char *want)
-{
-	size_t n = strlen(want);
-
-	if (strncmp(vpath, want, n))
-		return false;
-	return !vpath[n] || !strcmp(vpath + n, " (deleted)");
 }
 
 int mapping_resolve(const struct nc_ctx *ctx, pid_t pid,
@@ -168,7 +179,7 @@ int mapping_resolve(const struct nc_ctx *ctx, pid_t pid,
 			hit = !strcmp(v[i].path, special);
 			break;
 		case MAP_FILE:
-			hit = file_matches(v[i].path, m->path);
+			hit = path_is(v[i].path, m->path);
 			break;
 		default:
 			hit = v[i].start == m->start;
@@ -216,6 +227,7 @@ int numa_maps_parse_line(const char *line, struct nm_vma *v)
 	if (sscanf(line, "%llx %n", &start, &off) < 1 || !off)
 		return -1;
 	v->start = start;
+	v->pagesize = page_size();
 	p = line + off;
 	len = 0;
 	for (i = 0; i < 2; i++)
@@ -231,7 +243,17 @@ int numa_maps_parse_line(const char *line, struct nm_vma *v)
 	while (*p) {
 		p += strspn(p, " \n");
 		q = p + strcspn(p, " \n");
-		if (p[0] == 'N' && p[1] >= '0' && p[1] <= '9') {
+		if (!v->name && (((size_t)(q - p) == 4 && !strncmp(p, "heap", 4)) ||
+				 ((size_t)(q - p) == 5 && !strncmp(p, "stack", 5)))) {
+			v->name = xstrndup(p, (size_t)(q - p));
+		} else if (!v->name && !strncmp(p, "file=", 5)) {
+			v->name = xstrndup(p + 5, (size_t)(q - p - 5));
+		} else if (!strncmp(p, "kernelpagesize_kB=", 18)) {
+			unsigned long long kb;
+
+			if (sscanf(p + 18, "%llu", &kb) == 1 && kb)
+				v->pagesize = kb * 1024;
+		} else if (p[0] == 'N' && p[1] >= '0' && p[1] <= '9') {
 			unsigned long long cnt;
 			int node;
 
@@ -252,13 +274,12 @@ int numa_maps_parse_line(const char *line, struct nm_vma *v)
 int numa_maps_read(const struct nc_ctx *ctx, pid_t pid, struct nm_vma **v,
 		   size_t *n, struct nc_err *e)
 {
-	char path[4096], *buf, *line, *save;
+	char *buf, *line, *save;
 	size_t cap = 0;
 
 	*v = NULL;
 	*n = 0;
-	proc_path(ctx, path, sizeof(path), pid, 0, "numa_maps");
-	if (read_file(path, &buf, NULL, e))
+	if (proc_read(ctx, pid, 0, "numa_maps", &buf, e))
 		return proc_err(e, pid, "numa_maps");
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -278,13 +299,14 @@ void numa_maps_free(struct nm_vma *v, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(v[i].policy);
+		free(v[i].name);
 		free(v[i].np);
 	}
 	free(v);
 }
 
 void numa_maps_sum(const struct nm_vma *v, size_t n, uint64_t start,
-		   uint64_t end, uint64_t counts[NC_MAX_NODES])
+		   uint64_t end, bool bytes, uint64_t counts[NC_MAX_NODES])
 {
 	size_t i, j;
 
@@ -292,21 +314,44 @@ void numa_maps_sum(const struct nm_vma *v, size_t n, uint64_t start,
 		if (v[i].start < start || v[i].start >= end)
 			continue;
 		for (j = 0; j < v[i].nnp; j++)
-			counts[v[i].np[j].node] += v[i].np[j].pages;
+			counts[v[i].np[j].node] += v[i].np[j].pages *
+						   (bytes ? v[i].pagesize : 1);
 	}
+}
+
+int numapol_missing(struct nc_err *e)
+{
+	nc_fail(e, "this kernel has no numapol (no /proc/PID/numa_policy): boot a kernel built with CONFIG_NUMAPOL=y; without it only 'numacfg migrate' works");
+	e->err_no = ENOSYS;
+	return -1;
+}
+
+int numapol_check(const struct nc_ctx *ctx, pid_t pid, struct nc_err *e)
+{
+	char *path;
+	int r;
+
+	if (pid)
+		path = xasprintf("%s/%d/numa_policy", ctx->proc_root, pid);
+	else
+		path = xasprintf("%s/self/numa_policy", ctx->proc_root);
+	r = access(path, F_OK);
+	free(path);
+	if (!r)
+		return 0;
+	if (pid && !proc_exists(ctx, pid))
+		return nc_fail_errno(e, ESRCH, "process %d", pid);
+	return numapol_missing(e);
 }
 
 int proc_policy_read(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
 		     char *buf, size_t size, struct nc_err *e)
 {
-	char path[4096], *text;
+	char *text;
 
-	proc_path(ctx, path, sizeof(path), pid, tid, "numa_policy");
-	if (read_file(path, &text, NULL, e)) {
-		if (e->err_no == ENOENT && proc_exists(ctx, pid) &&
-		    !tid)
-			return nc_fail(e, "%s does not exist: kernel without CONFIG_NUMAPOL?",
-				       path);
+	if (proc_read(ctx, pid, tid, "numa_policy", &text, e)) {
+		if (e->err_no == ENOENT && !tid)
+			return numapol_check(ctx, pid, e);
 		return proc_err(e, pid, "numa_policy");
 	}
 	snprintf(buf, size, "%s", rtrim(text));
@@ -317,12 +362,11 @@ int proc_policy_read(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
 int proc_policy_write(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
 		      const char *policy, struct nc_err *e)
 {
-	char path[4096], *line;
+	char *line;
 	int r;
 
-	proc_path(ctx, path, sizeof(path), pid, tid, "numa_policy");
 	line = xasprintf("%s\n", policy);
-	r = write_file(path, line, e);
+	r = proc_write(ctx, pid, tid, "numa_policy", line, e);
 	free(line);
 	if (!r)
 		return 0;
@@ -339,10 +383,7 @@ int proc_policy_write(const struct nc_ctx *ctx, pid_t pid, pid_t tid,
 int proc_numa_maps_write(const struct nc_ctx *ctx, pid_t pid,
 			 const char *text, struct nc_err *e)
 {
-	char path[4096];
-
-	proc_path(ctx, path, sizeof(path), pid, 0, "numa_maps");
-	if (!write_file(path, text, e))
+	if (!proc_write(ctx, pid, 0, "numa_maps", text, e))
 		return 0;
 	if (e->err_no == EINVAL)
 		return nc_fail_errno(e, EINVAL, "kernel refused numa_maps write to process %d",
@@ -350,51 +391,28 @@ int proc_numa_maps_write(const struct nc_ctx *ctx, pid_t pid,
 	return proc_err(e, pid, "numa_maps");
 }
 
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 int proc_tids(const struct nc_ctx *ctx, pid_t pid, pid_t **tids, size_t *n,
 	      struct nc_err *e)
 {
-	char path[4096];
-	struct dirent *de;
-	size_t cap = 0;
-	DIR *d;
+	char *path = xasprintf("%s/%d/task", ctx->proc_root, pid);
+	int r = 0;
 
-	*tids = NULL;
-	*n = 0;
-	snprintf(path, sizeof(path), "%s/%d/task", ctx->proc_root, pid);
-	d = opendir(path);
-	if (!d) {
-		e->err_no = errno;
+	if (list_pids(path, tids, n)) {
 		nc_fail_errno(e, errno, "cannot read %s", path);
-		return proc_err(e, pid, "threads");
+		r = proc_err(e, pid, "threads");
 	}
-	while ((de = readdir(d))) {
-		pid_t tid;
-
-		if (!parse_pid(de->d_name, &tid))
-			*ARR_PUSH(*tids, *n, cap) = tid;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*tids, *n, sizeof(**tids), cmp_pid);
-	return 0;
+	free(path);
+	return r;
 }
 
 void proc_comm(const struct nc_ctx *ctx, pid_t pid, pid_t tid, char *buf,
 	       size_t size)
 {
-	char path[4096], *text;
 	struct nc_err e;
+	char *text;
 
-	proc_path(ctx, path, sizeof(path), pid, tid, "comm");
 	buf[0] = '\0';
-	if (read_file(path, &text, NULL, &e))
+	if (proc_read(ctx, pid, tid, "comm", &text, &e))
 		return;
 	snprintf(buf, size, "%s", rtrim(text));
 	free(text);
@@ -402,9 +420,10 @@ void proc_comm(const struct nc_ctx *ctx, pid_t pid, pid_t tid, char *buf,
 
 bool proc_exists(const struct nc_ctx *ctx, pid_t pid)
 {
-	char path[4096];
+	char *path = xasprintf("%s/%d", ctx->proc_root, pid);
 	struct stat st;
+	bool r = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 
-	snprintf(path, sizeof(path), "%s/%d", ctx->proc_root, pid);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	free(path);
+	return r;
 }

@@ -54,7 +54,9 @@ struct node_pages {
 /* One line of /proc/<pid>/numa_maps. */
 struct nm_vma {
 	uint64_t start;
+	uint64_t pagesize;	/* kernelpagesize_kB in bytes */
 	char *policy;
+	char *name;		/* "heap", "stack", the file; NULL: anon */
 	struct node_pages *np;
 	size_t nnp;
 };
@@ -63,9 +65,21 @@ int numa_maps_parse_line(const char *line, struct nm_vma *v);
 int numa_maps_read(const struct nc_ctx *ctx, pid_t pid, struct nm_vma **v,
 		   size_t *n, struct nc_err *e);
 void numa_maps_free(struct nm_vma *v, size_t n);
-/* Add the pages per node of VMAs starting in [start, end) to @counts. */
+/*
+ * Add the pages per node of VMAs starting in [start, end) to @counts, or
+ * with @bytes their size (pages times each VMA's kernelpagesize_kB).
+ */
 void numa_maps_sum(const struct nm_vma *v, size_t n, uint64_t start,
-		   uint64_t end, uint64_t counts[NC_MAX_NODES]);
+		   uint64_t end, bool bytes, uint64_t counts[NC_MAX_NODES]);
+
+/*
+ * Is numapol in this kernel?  Looks for /proc/PID/numa_policy (PID 0:
+ * /proc/self).  Fails with ESRCH if the process does not exist, and with
+ * the one message for a kernel without numapol (err_no ENOSYS).
+ */
+int numapol_check(const struct nc_ctx *ctx, pid_t pid, struct nc_err *e);
+/* Fill @e with that message. */
+int numapol_missing(struct nc_err *e);
 
 /* @tid == 0: the process file /proc/<pid>/numa_policy. */
 int proc_policy_read(const struct nc_ctx *ctx, pid_t pid, pid_t tid,

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,20 +6,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "select.h"
 
+#define PF_EXITING 0x00000004
 #define PF_KTHREAD 0x00200000
 
 static char *read_proc(const struct nc_ctx *ctx, pid_t pid, const char *file,
 		       size_t *len)
 {
-	char path[PATH_MAX], *buf;
+	char *path = xasprintf("%s/%d/%s", ctx->proc_root, pid, file), *buf;
 	struct nc_err e;
+	int r = read_file(path, &buf, len, &e);
 
-	snprintf(path, sizeof(path), "%s/%d/%s", ctx->proc_root, pid, file);
-	if (read_file(path, &buf, len, &e))
-		return NULL;
-	return buf;
+	free(path);
+	return r ? NULL : buf;
 }
 
 /* State and flags from /proc/<pid>/stat; comm may contain ") ". */
@@ -33,24 +33,27 @@ static void parse_stat(const char *stat, struct proc_info *pi)
 	if (!p)
 		return;
 	if (sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) >= 1) {
-		pi->zombie = state == 'Z' || state == 'X';
+		/* On its way out (the exit event comes before 'Z'). */
+		pi->zombie = state == 'Z' || state == 'X' ||
+			     (flags & PF_EXITING);
 		pi->kthread = flags & PF_KTHREAD;
 	}
 }
 
 static void parse_uid(const char *status, struct proc_info *pi)
 {
-	const char *p = strstr(status, "\nUid:");
+	char *v = status_field(status, "Uid");
 	unsigned int ruid, euid;
 
-	if (p && sscanf(p + 5, "%u %u", &ruid, &euid) == 2)
+	if (v && sscanf(v, "%u %u", &ruid, &euid) == 2)
 		pi->uid = euid;
+	free(v);
 }
 
 int proc_info_read(const struct nc_ctx *ctx, pid_t pid,
 		   struct proc_info *pi)
 {
-	char path[PATH_MAX], link[PATH_MAX], *buf;
+	char link[PATH_MAX], *path, *buf;
 	size_t len, i;
 	ssize_t n;
 
@@ -62,11 +65,7 @@ int proc_info_read(const struct nc_ctx *ctx, pid_t pid,
 		return -1;
 	parse_uid(buf, pi);
 	free(buf);
-	buf = read_proc(ctx, pid, "comm", NULL);
-	if (buf) {
-		snprintf(pi->comm, sizeof(pi->comm), "%s", rtrim(buf));
-		free(buf);
-	}
+	proc_comm(ctx, pid, 0, pi->comm, sizeof(pi->comm));
 	buf = read_proc(ctx, pid, "stat", NULL);
 	if (buf) {
 		parse_stat(buf, pi);
@@ -85,9 +84,11 @@ int proc_info_read(const struct nc_ctx *ctx, pid_t pid,
 		pi->cmdline = xstrdup("");
 	}
 	pi->cgroups = read_proc(ctx, pid, "cgroup", NULL);
-	snprintf(path, sizeof(path), "%s/%d/exe", ctx->proc_root, pid);
+	path = xasprintf("%s/%d/exe", ctx->proc_root, pid);
 	n = readlink(path, link, sizeof(link) - 1);
-	if (n > 0) {
+	free(path);
+	/* A full buffer may be a cut name: then no exe to match. */
+	if (n > 0 && (size_t)n < sizeof(link) - 1) {
 		link[n] = '\0';
 		pi->exe = xstrdup(link);
 	}
@@ -107,15 +108,6 @@ static bool comm_match(const char *want, const char *comm)
 {
 	return !strncmp(want, comm, 15) && (strlen(want) >= 15 ?
 		strlen(comm) >= 15 : !comm[strlen(want)]);
-}
-
-static bool exe_match(const char *want, const char *exe)
-{
-	size_t n = strlen(want);
-
-	if (!exe || strncmp(want, exe, n))
-		return false;
-	return !exe[n] || !strcmp(exe + n, " (deleted)");
 }
 
 /* @path equals @want or lies below it. */
@@ -159,7 +151,7 @@ bool selector_match(const struct selector *sel, const struct proc_info *pi)
 		return false;
 	if (sel->comm && !comm_match(sel->comm, pi->comm))
 		return false;
-	if (sel->exe && !exe_match(sel->exe, pi->exe))
+	if (sel->exe && !path_is(pi->exe, sel->exe))
 		return false;
 	if (sel->cmdline &&
 	    regexec(&sel->cmdline_re, pi->cmdline, 0, NULL, 0))
@@ -169,13 +161,6 @@ bool selector_match(const struct selector *sel, const struct proc_info *pi)
 	if (sel->cgroup && !cgroup_match(sel->cgroup, pi->cgroups))
 		return false;
 	return true;
-}
-
-static int cmp_pid(const void *a, const void *b)
-{
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 static bool is_self(const struct nc_ctx *ctx, pid_t pid)
@@ -198,27 +183,11 @@ static void try_pid(const struct nc_ctx *ctx, const struct selector *sel,
 }
 
 /* Numeric entries of /proc, sorted. */
-static int list_pids(const struct nc_ctx *ctx, pid_t **pids, size_t *n,
+static int proc_pids(const struct nc_ctx *ctx, pid_t **pids, size_t *n,
 		     struct nc_err *e)
 {
-	struct dirent *de;
-	size_t cap = 0;
-	DIR *d;
-
-	*pids = NULL;
-	*n = 0;
-	d = opendir(ctx->proc_root);
-	if (!d)
+	if (list_pids(ctx->proc_root, pids, n))
 		return nc_fail_errno(e, errno, "cannot read %s", ctx->proc_root);
-	while ((de = readdir(d))) {
-		pid_t pid;
-
-		if (!parse_pid(de->d_name, &pid))
-			*ARR_PUSH(*pids, *n, cap) = pid;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*pids, *n, sizeof(**pids), cmp_pid);
 	return 0;
 }
 
@@ -229,7 +198,7 @@ int proc_snapshot_read(const struct nc_ctx *ctx, struct proc_snapshot *s,
 	pid_t *pids;
 
 	memset(s, 0, sizeof(*s));
-	if (list_pids(ctx, &pids, &n, e))
+	if (proc_pids(ctx, &pids, &n, e))
 		return -1;
 	for (i = 0; i < n; i++) {
 		struct proc_info pi;
@@ -252,6 +221,42 @@ void proc_snapshot_free(struct proc_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void proc_snapshot_update(const struct nc_ctx *ctx, struct proc_snapshot *s,
+			  pid_t pid)
+{
+	struct proc_info pi;
+	size_t lo = 0, hi = s->n, mid;
+	bool found = false, alive;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->procs[mid].pid < pid) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	found = lo < s->n && s->procs[lo].pid == pid;
+	alive = !is_self(ctx, pid) && !proc_info_read(ctx, pid, &pi);
+	if (found) {
+		proc_info_free(&s->procs[lo]);
+		if (alive) {
+			s->procs[lo] = pi;
+			return;
+		}
+		memmove(&s->procs[lo], &s->procs[lo + 1],
+			(s->n - lo - 1) * sizeof(*s->procs));
+		s->n--;
+		return;
+	}
+	if (!alive)
+		return;
+	ARR_PUSH(s->procs, s->n, s->cap);
+	memmove(&s->procs[lo + 1], &s->procs[lo],
+		(s->n - lo - 1) * sizeof(*s->procs));
+	s->procs[lo] = pi;
+}
+
 int select_scan(const struct nc_ctx *ctx, const struct proc_snapshot *snap,
 		const struct selector *sel, pid_t **pids, size_t *n,
 		struct nc_err *e)
@@ -271,7 +276,7 @@ int select_scan(const struct nc_ctx *ctx, const struct proc_snapshot *snap,
 				*ARR_PUSH(*pids, *n, cap) = snap->procs[i].pid;
 		return 0;
 	}
-	if (list_pids(ctx, &all, &np, e))
+	if (proc_pids(ctx, &all, &np, e))
 		return -1;
 	for (i = 0; i < np; i++)
 		try_pid(ctx, sel, all[i], pids, n, &cap);

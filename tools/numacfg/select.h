@@ -20,7 +20,7 @@ struct proc_info {
 	uid_t uid;		/* effective uid */
 	char *cgroups;		/* /proc/<pid>/cgroup text */
 	bool kthread;
-	bool zombie;
+	bool zombie;		/* or exiting */
 };
 
 /* 0 on success, -1 if the process is gone or unreadable. */
@@ -39,6 +39,12 @@ struct proc_snapshot {
 int proc_snapshot_read(const struct nc_ctx *ctx, struct proc_snapshot *s,
 		       struct nc_err *e);
 void proc_snapshot_free(struct proc_snapshot *s);
+/*
+ * Re-read the facts of @pid into @s (after an exec, comm or uid event),
+ * or drop it when it is gone (exit).  Keeps @s sorted.
+ */
+void proc_snapshot_update(const struct nc_ctx *ctx, struct proc_snapshot *s,
+			  pid_t pid);
 
 /*
  * All live user processes of @ctx's /proc matching @sel, sorted by pid.

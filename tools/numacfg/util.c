@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "util.h"
 #include "cfgfs.h"
+#include "mm.h"
 
 int nc_fail(struct nc_err *e, const char *fmt, ...)
 {
@@ -18,6 +21,19 @@ int nc_fail(struct nc_err *e, const char *fmt, ...)
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
 	e->err_no = 0;
+	e->usage = false;
+	return -1;
+}
+
+int nc_usage(struct nc_err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	e->err_no = 0;
+	e->usage = true;
 	return -1;
 }
 
@@ -32,6 +48,7 @@ int nc_fail_errno(struct nc_err *e, int errnum, const char *fmt, ...)
 	n = strlen(e->msg);
 	snprintf(e->msg + n, sizeof(e->msg) - n, ": %s", strerror(errnum));
 	e->err_no = errnum;
+	e->usage = false;
 	errno = errnum;
 	return -1;
 }
@@ -51,12 +68,28 @@ void nc_ctx_init(struct nc_ctx *ctx)
 	ctx->cfgfs_root = env_or("NUMACFG_CONFIGFS_ROOT",
 				 "/sys/kernel/config/numapol");
 	ctx->ops = &cfgfs_real_ops;
+	ctx->mm = &mm_real_ops;
+	ctx->state_dir = env_or("NUMACFG_STATE_DIR", "/run/numacfg");
 }
 
+void nc_trace(const struct nc_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ctx->verbose)
+		return;
+	fputs("numacfg: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Running out of memory is a failure of the operation: status 1. */
 static void oom(void)
 {
 	fputs("numacfg: out of memory\n", stderr);
-	exit(2);
+	exit(1);
 }
 
 void *xmalloc(size_t n)
@@ -88,6 +121,15 @@ void *xrealloc(void *p, size_t n)
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
 
 	if (!p)
 		oom();
@@ -247,4 +289,65 @@ int parse_pid(const char *s, pid_t *pid)
 		return -1;
 	*pid = (pid_t)v;
 	return 0;
+}
+
+int parse_hex(const char *s, uint64_t *v)
+{
+	if (!strncasecmp(s, "0x", 2))
+		s += 2;
+	return parse_u64(s, 16, v);
+}
+
+int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int list_pids(const char *dir, pid_t **pids, size_t *n)
+{
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *d;
+
+	*pids = NULL;
+	*n = 0;
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		pid_t pid;
+
+		if (!parse_pid(de->d_name, &pid))
+			*ARR_PUSH(*pids, *n, cap) = pid;
+	}
+	closedir(d);
+	if (*n)
+		qsort(*pids, *n, sizeof(**pids), cmp_pid);
+	return 0;
+}
+
+bool path_is(const char *path, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (!path || strncmp(path, want, n))
+		return false;
+	return !path[n] || !strcmp(path + n, " (deleted)");
+}
+
+char *status_field(const char *status, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p = status;
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, key, n) || p[n] != ':')
+			continue;
+		p += n + 1;
+		p += strspn(p, " \t");
+		return xstrndup(p, strcspn(p, "\n"));
+	}
+	return NULL;
 }

@@ -11,10 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "cfgfs.h"
 #include "config.h"
+#include "mm.h"
 #include "nodelist.h"
 #include "ops.h"
 #include "output.h"
@@ -29,7 +36,7 @@
 
 struct fixture {
 	char root[256];
-	char proc[300], sys[300], cfg[300];
+	char proc[300], sys[300], cfg[300], state[300];
 	struct nc_ctx ctx;
 };
 
@@ -239,6 +246,8 @@ static int mkdir_at(const char *fmt, ...)
 
 static void fx_init(struct fixture *fx)
 {
+	char path[300];
+
 	memset(fx, 0, sizeof(*fx));
 	snprintf(fx->root, sizeof(fx->root), "/tmp/numacfg-test-XXXXXX");
 	if (!mkdtemp(fx->root)) {
@@ -248,6 +257,9 @@ static void fx_init(struct fixture *fx)
 	snprintf(fx->proc, sizeof(fx->proc), "%s/proc", fx->root);
 	snprintf(fx->sys, sizeof(fx->sys), "%s/sys", fx->root);
 	snprintf(fx->cfg, sizeof(fx->cfg), "%s/config/numapol", fx->root);
+	snprintf(fx->state, sizeof(fx->state), "%s/run/numacfg", fx->root);
+	snprintf(path, sizeof(path), "%s/run", fx->root);
+	mkdir(path, 0755);
 	mkdir(fx->proc, 0755);
 	write_at("0-3\n", "%s/devices/system/node/has_memory", fx->sys);
 	write_at("", "%s/.keep", fx->cfg);
@@ -255,6 +267,7 @@ static void fx_init(struct fixture *fx)
 	fx->ctx.sys_root = fx->sys;
 	fx->ctx.cfgfs_root = fx->cfg;
 	fx->ctx.ops = &fake_ops;
+	fx->ctx.state_dir = fx->state;
 	fail_suffix = NULL;
 }
 
@@ -367,9 +380,20 @@ static struct nodeset mem0_3(void)
 	return ns;
 }
 
+static int plan_text_prune(struct fixture *fx, const char *text,
+			   enum plan_mode mode, const struct prune *prune,
+			   struct plan *p, struct nc_err *e);
+
 /* Load @text as a config, plan it against the fake configfs. */
 static int plan_text(struct fixture *fx, const char *text,
 		     enum plan_mode mode, struct plan *p, struct nc_err *e)
+{
+	return plan_text_prune(fx, text, mode, NULL, p, e);
+}
+
+static int plan_text_prune(struct fixture *fx, const char *text,
+			   enum plan_mode mode, const struct prune *prune,
+			   struct plan *p, struct nc_err *e)
 {
 	struct nodeset mem = mem0_3();
 	struct state cur, des;
@@ -383,9 +407,14 @@ static int plan_text(struct fixture *fx, const char *text,
 		config_free(&cfg);
 		return -1;
 	}
-	r = plan_desired(&fx->ctx, &cfg, &cur, mode, &des, e);
+	r = plan_desired(&fx->ctx, &cfg, &cur, mode, NULL, &des, e);
 	if (!r) {
-		plan_compute(&des, &cur, &mem, p);
+		struct prune pr;
+
+		r = plan_prune_load(&fx->ctx, prune, &pr, e);
+		if (!r)
+			plan_compute(&des, &cur, &mem, &pr, p);
+		plan_prune_free(&pr);
 		state_free(&des);
 	}
 	state_free(&cur);
@@ -754,11 +783,12 @@ static void test_config_shipped_example(struct tap *t)
 	struct nc_err e;
 
 	/* make check runs in the source directory. */
-	if (access("numacfg.conf", R_OK)) {
-		t->skip = "numacfg.conf not in the current directory";
+	if (access("numacfg.conf.example", R_OK)) {
+		t->skip = "numacfg.conf.example not in the current directory";
 		return;
 	}
-	CHECK_INT(t, config_load_file("numacfg.conf", &mem, &cfg, &e), 0);
+	CHECK_INT(t, config_load_file("numacfg.conf.example", &mem, &cfg, &e),
+		  0);
 	if (cfg.ngroups) {
 		CHECK_STR(t, cfg.groups[1].policy, "interleave:0-3");
 		CHECK_STR(t, cfg.groups[2].policy, "bind:1-3");
@@ -766,6 +796,10 @@ static void test_config_shipped_example(struct tap *t)
 	} else {
 		printf("# %s\n", e.msg);
 	}
+	/* The file installed as /etc/numacfg.conf changes nothing. */
+	CHECK_INT(t, config_load_file("numacfg.conf", &mem, &cfg, &e), 0);
+	CHECK_INT(t, cfg.ngroups, 0);
+	config_free(&cfg);
 }
 
 /* ---- selectors ------------------------------------------------------ */
@@ -860,6 +894,12 @@ static void test_selectors(struct tap *t)
 			printf("# selector { %s }\n", cases[i][0]);
 		CHECK_STR(t, buf, cases[i][1]);
 	}
+	/* A process on its way out (PF_EXITING, not yet 'Z'). */
+	add_proc(&fx, &(struct fake_proc){ 450, "mingetty", "/sbin/mingetty",
+		 { "/sbin/mingetty" }, 0, "/", 0x4, 'R', NULL });
+	CHECK_INT(t, scan_text(&fx, "comm = \"mingetty\";", buf,
+			       sizeof(buf)), 0);
+	CHECK_STR(t, buf, "100,101");
 	fx_fini(&fx);
 }
 
@@ -875,16 +915,19 @@ static void test_numa_maps_parse(struct tap *t)
 	CHECK_INT(t, v.start, 0x7f0000000000ULL);
 	CHECK_STR(t, v.policy, "prefer (many):0-1");
 	CHECK_INT(t, v.nnp, 2);
-	numa_maps_sum(&v, 1, 0, UINT64_MAX, counts);
+	numa_maps_sum(&v, 1, 0, UINT64_MAX, false, counts);
 	CHECK_INT(t, counts[0], 200);
 	CHECK_INT(t, counts[1], 56);
+	CHECK(t, v.name == NULL);
 	free(v.policy);
 	free(v.np);
 	CHECK_INT(t, numa_maps_parse_line("1000 weighted interleave:0-3 file=/a\\040b N3=7", &v), 0);
 	CHECK_STR(t, v.policy, "weighted interleave:0-3");
 	CHECK_INT(t, v.nnp, 1);
 	CHECK_INT(t, v.nnp ? v.np[0].node : -1, 3);
+	CHECK_STR(t, v.name, "/a\\040b");
 	free(v.policy);
+	free(v.name);
 	free(v.np);
 	CHECK_INT(t, numa_maps_parse_line("garbage", &v), -1);
 }
@@ -950,21 +993,21 @@ static void test_get_set(struct tap *t)
 	fx_init(&fx);
 	add_standard_procs(&fx);
 	/* The policy is normalized against the target's cpuset (1-2). */
-	CHECK_INT(t, op_set_task(&fx.ctx, 200, "interleave={1,2}", &e), 0);
+	CHECK_INT(t, op_set_task(&fx.ctx, 200, "interleave={1,2}", false, NULL, &e), 0);
 	s = slurp("%s/200/numa_policy", fx.proc);
 	CHECK_STR(t, s, "interleave:1-2\n");
 	free(s);
-	CHECK_INT(t, op_set_task(&fx.ctx, 200, "interleave:all", &e), 0);
+	CHECK_INT(t, op_set_task(&fx.ctx, 200, "interleave:all", false, NULL, &e), 0);
 	s = slurp("%s/200/numa_policy", fx.proc);
 	CHECK_STR(t, s, "interleave:1-2\n");
 	free(s);
-	CHECK_INT(t, op_set_task(&fx.ctx, 200, "bind:0", &e), -1);
+	CHECK_INT(t, op_set_task(&fx.ctx, 200, "bind:0", false, NULL, &e), -1);
 	CHECK_CONTAINS(t, e.msg, "node 0 is not allowed (allowed: 1-2)");
-	CHECK_INT(t, op_set_task(&fx.ctx, 999, "local", &e), -1);
+	CHECK_INT(t, op_set_task(&fx.ctx, 999, "local", false, NULL, &e), -1);
 	CHECK_CONTAINS(t, e.msg, "process 999");
 	f = open_memstream(&buf, &len);
-	CHECK_INT(t, op_get(&fx.ctx, 200, false, f, &e), 0);
-	CHECK_INT(t, op_get(&fx.ctx, 100, true, f, &e), 0);
+	CHECK_INT(t, op_get(&fx.ctx, 200, false, NULL, f, &e), 0);
+	CHECK_INT(t, op_get(&fx.ctx, 100, true, NULL, f, &e), 0);
 	fclose(f);
 	CHECK_CONTAINS(t, buf, "interleave:1-2\n");
 	CHECK_CONTAINS(t, buf, "102 worker");
@@ -996,7 +1039,7 @@ static void test_set_mapping_text(struct tap *t)
 	CHECK_STR(t, text, "0x7f0000000000 local\n");
 	free(text);
 	CHECK_INT(t, op_set_mapping(&fx.ctx, 100, "stack", "interleave:all",
-				    false, &e), 0);
+				    false, false, NULL, &e), 0);
 	text = slurp("%s/100/numa_maps", fx.proc);
 	CHECK_STR(t, text, "0x7ffc00000000-0x7ffc00021000 interleave:0-3\n");
 	free(text);
@@ -1004,6 +1047,17 @@ static void test_set_mapping_text(struct tap *t)
 					  false, &text, &e), -1);
 	CHECK_STR(t, e.msg, "process 200 has no [stack] mapping");
 	fx_fini(&fx);
+}
+
+static int build_migrate(struct fixture *fx, pid_t pid, const char *from,
+			 const char *to, const char *mapping, uint64_t pages,
+			 char **text, struct nc_err *e)
+{
+	struct migrate_opts mo = {
+		.from = from, .to = to, .mapping = mapping, .pages = pages,
+	};
+
+	return op_build_migrate(&fx->ctx, pid, &mo, text, e);
 }
 
 static void test_migrate_text(struct tap *t)
@@ -1015,35 +1069,42 @@ static void test_migrate_text(struct tap *t)
 	fx_init(&fx);
 	add_standard_procs(&fx);
 	/* Without --mapping: every VMA with pages on the source nodes. */
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "0", "2-3", NULL, 0,
-				      &text, &e), 0);
+	CHECK_INT(t, build_migrate(&fx, 100, "0", "2-3", NULL, 0, &text, &e), 0);
 	CHECK_STR(t, text, "0x55d0c0000000 N0>2-3\n0x55d0c0030000 N0>2-3\n"
 		  "0x7f0000000000 N0>2-3\n0x7ffc00000000 N0>2-3\n");
 	free(text);
 	/* --pages is spread over the VMAs in order. */
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "0", "3", NULL, 100,
-				      &text, &e), 0);
+	CHECK_INT(t, build_migrate(&fx, 100, "0", "3", NULL, 100, &text, &e), 0);
 	CHECK_STR(t, text, "0x55d0c0000000 N0(16)>3\n0x55d0c0030000 N0(1)>3\n"
 		  "0x7f0000000000 N0(83)>3\n");
 	free(text);
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "2-3", "!2,3", "heap",
-				      1000, &text, &e), 0);
-	CHECK_STR(t, text, "0x55d0c1000000-0x55d0c1021000 N2-3(1000)>0-1\n");
+	CHECK_INT(t, build_migrate(&fx, 100, "2-3", "!2,3", "heap", 1000, &text, &e), 0);
+	/* At most what the range has: 17 + 16 pages on nodes 2-3. */
+	CHECK_STR(t, text, "0x55d0c1000000-0x55d0c1021000 N2-3(33)>0-1\n");
 	free(text);
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "3", "0", "stack", 0,
-				      &text, &e), 0);
-	CHECK_STR(t, text, "0x7ffc00000000-0x7ffc00021000 N3>0\n");
+	CHECK_INT(t, build_migrate(&fx, 100, "0", "1", "stack", 0, &text, &e), 0);
+	CHECK_STR(t, text, "0x7ffc00000000-0x7ffc00021000 N0>1\n");
+	free(text);
+	/* A named mapping without pages on the source nodes: nothing. */
+	CHECK_INT(t, build_migrate(&fx, 100, "3", "0", "stack", 0, &text, &e), 0);
+	CHECK(t, text == NULL);
 	free(text);
 	/* No pages on node 3 outside the heap and nothing to do. */
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 200, "0", "1", NULL, 0, &text,
-				      &e), 0);
+	CHECK_INT(t, build_migrate(&fx, 200, "0", "1", NULL, 0, &text, &e), 0);
 	CHECK(t, text == NULL);
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 200, "0", "3", NULL, 0, &text,
-				      &e), -1);
+	CHECK_INT(t, build_migrate(&fx, 200, "0", "3", NULL, 0, &text, &e), -1);
 	CHECK_CONTAINS(t, e.msg, "--to 3: node 3 is not allowed");
-	CHECK_INT(t, op_build_migrate(&fx.ctx, 100, "9", "1", NULL, 0, &text,
-				      &e), -1);
-	CHECK_CONTAINS(t, e.msg, "--from 9");
+	CHECK_INT(t, build_migrate(&fx, 100, "9", "1", NULL, 0, &text, &e), -1);
+	/* The node list's own message (not "no nodes" from an unset set). */
+	CHECK_STR(t, e.msg, "--from 9: node 9 is not allowed (allowed: 0-3)");
+	CHECK(t, e.usage);
+	CHECK_INT(t, build_migrate(&fx, 200, "1", "0", NULL, 0, &text, &e), -1);
+	CHECK_STR(t, e.msg, "--to 0: node 0 is not allowed (allowed: 1-2)");
+	CHECK_INT(t, build_migrate(&fx, 100, "x", "1", NULL, 0, &text, &e), -1);
+	CHECK_STR(t, e.msg, "--from x: invalid node list 'x'");
+	CHECK_INT(t, build_migrate(&fx, 100, "!all", "1", NULL, 0, &text, &e),
+		  -1);
+	CHECK_STR(t, e.msg, "--from !all: no nodes");
 	fx_fini(&fx);
 }
 
@@ -1073,9 +1134,9 @@ static void test_plan_fresh(struct tap *t)
 	CHECK_STR(t, s,
 		  "+ group fast (policy prefer:1, move 0)\n"
 		  "+ group heap-il (policy interleave:2-3, move 1)\n"
-		  "+ task fast/tasks/100\n"
-		  "+ task fast/tasks/101\n"
-		  "+ task fast/tasks/200\n"
+		  "+ task fast/tasks/100 (mingetty, selected by comm at test.conf:4)\n"
+		  "+ task fast/tasks/101 (mingetty, selected by comm at test.conf:4)\n"
+		  "+ task fast/tasks/200 (postgres, selected by pid at test.conf:4)\n"
 		  "+ range heap-il/ranges/100-file-mingetty (pid 100 0x55d0c0000000-0x55d0c0020000, disabled)\n"
 		  "+ range heap-il/ranges/100-file-mingetty-1 (pid 100 0x55d0c0030000-0x55d0c0031000, disabled)\n"
 		  "+ range heap-il/ranges/100-heap (pid 100 0x55d0c1000000-0x55d0c1021000)\n");
@@ -1095,7 +1156,7 @@ static void test_apply_then_replan(struct tap *t)
 	add_standard_procs(&fx);
 	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 0);
 	CHECK_STR(t, err, "");
-	CHECK_CONTAINS(t, out, "+ task fast/tasks/200\n");
+	CHECK_CONTAINS(t, out, "+ task fast/tasks/200 (postgres, selected by pid at test.conf:4)\n");
 	free(out);
 	free(err);
 	s = slurp("%s/fast/policy", fx.cfg);
@@ -1160,7 +1221,7 @@ static void test_plan_changes(struct tap *t)
 		  "- task fast/tasks/200\n"
 		  "+ group slow (policy prefer:3, move 0)\n"
 		  "~ group fast policy prefer:1 -> bind:0-1\n"
-		  "+ task slow/tasks/200\n"
+		  "+ task slow/tasks/200 (postgres, selected by pid at test.conf:6)\n"
 		  "- group heap-il\n");
 	free(s);
 	plan_free(&p);
@@ -1257,7 +1318,7 @@ static char *dump_string(struct fixture *fx)
 	struct nc_err e;
 	FILE *f = open_memstream(&buf, &len);
 
-	if (op_dump(&fx->ctx, f, &e))
+	if (op_dump(&fx->ctx, NULL, f, &e))
 		printf("# dump: %s\n", e.msg);
 	fclose(f);
 	return buf;
@@ -1361,11 +1422,11 @@ static void test_apply_failure_report(struct tap *t)
 	CHECK_STR(t, out,
 		  "+ group fast (policy prefer:1, move 0)\n"
 		  "+ group heap-il (policy interleave:2-3, move 1)\n"
-		  "+ task fast/tasks/100\n");
-	CHECK_CONTAINS(t, err, "numacfg: action 4 of 8 failed: + task fast/tasks/101: mkdir ");
+		  "+ task fast/tasks/100 (mingetty, selected by comm at test.conf:4)\n");
+	CHECK_CONTAINS(t, err, "numacfg: action 4 of 8 failed: + task fast/tasks/101 (mingetty, selected by comm at test.conf:4): mkdir ");
 	CHECK_CONTAINS(t, err, "Operation not permitted\n");
 	CHECK_CONTAINS(t, err, "numacfg: applied 3 of 8 actions; stopped, not applied:\n");
-	CHECK_CONTAINS(t, err, "numacfg:   + task fast/tasks/101\nnumacfg:   + task fast/tasks/200\n");
+	CHECK_CONTAINS(t, err, "numacfg:   + task fast/tasks/101 (mingetty, selected by comm at test.conf:4)\nnumacfg:   + task fast/tasks/200 (postgres, selected by pid at test.conf:4)\n");
 	CHECK_CONTAINS(t, err, "numacfg:   + range heap-il/ranges/100-heap");
 	CHECK(t, exists("%s/fast/tasks/100", fx.cfg));
 	CHECK(t, !exists("%s/fast/tasks/200", fx.cfg));
@@ -1418,17 +1479,17 @@ static void test_exited_bindings(struct tap *t)
 	/* apply: keep 555 (gone, already bound); 100 is a new process. */
 	CHECK_INT(t, plan_text(&fx, conf, PLAN_APPLY, &p, &e), 0);
 	s = plan_string(&p);
-	CHECK_STR(t, s, "- task g/tasks/100\n+ task g/tasks/100\n");
+	CHECK_STR(t, s, "- task g/tasks/100\n+ task g/tasks/100 (mingetty, selected by pid at test.conf:2)\n");
 	free(s);
 	plan_free(&p);
 	/* watch: bindings of exited processes are cleaned up. */
 	CHECK_INT(t, config_load_string(conf, "w.conf", &mem, &cfg, &e), 0);
 	fo = open_memstream(&out, &ol);
 	fe = open_memstream(&err, &el);
-	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, fo, fe, &e), 0);
+	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, NULL, NULL, fo, fe, &e), 0);
 	fclose(fo);
 	fclose(fe);
-	CHECK_STR(t, out, "- task g/tasks/100\n- task g/tasks/555\n+ task g/tasks/100\n");
+	CHECK_STR(t, out, "- task g/tasks/100\n- task g/tasks/555\n+ task g/tasks/100 (mingetty, selected by pid at w.conf:2)\n");
 	CHECK_STR(t, err, "");
 	CHECK(t, !exists("%s/g/tasks/555", fx.cfg));
 	s = slurp("%s/g/tasks/100/state", fx.cfg);
@@ -1441,15 +1502,18 @@ static void test_exited_bindings(struct tap *t)
 		 { "late" }, 0, "/", 0, 0, NULL });
 	fo = open_memstream(&out, &ol);
 	fe = open_memstream(&err, &el);
-	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, fo, fe, &e), 0);
+	CHECK_INT(t, watch_sync(&fx.ctx, &cfg, &mem, NULL, NULL, fo, fe, &e), 0);
 	fclose(fo);
 	fclose(fe);
-	CHECK_STR(t, out, "+ task g/tasks/555\n");
+	CHECK_STR(t, out, "+ task g/tasks/555 (late, selected by pid at w.conf:2)\n");
 	free(out);
 	free(err);
 	config_free(&cfg);
 	fx_fini(&fx);
 }
+
+static const struct out_opts json_opts = { .json = true, .bytes = true };
+static const struct out_opts table_opts;
 
 static void test_status_output(struct tap *t)
 {
@@ -1465,29 +1529,1185 @@ static void test_status_output(struct tap *t)
 	free(out);
 	free(err);
 	f = open_memstream(&buf, &len);
-	CHECK_INT(t, output_status(&fx.ctx, true, f, &e), 0);
+	CHECK_INT(t, output_status(&fx.ctx, &json_opts, f, &e), 0);
 	fclose(f);
 	CHECK_CONTAINS(t, buf, "\"numapol\": [");
 	CHECK_CONTAINS(t, buf, "\"name\": \"heap-il\"");
 	CHECK_CONTAINS(t, buf, "\"policy\": \"interleave:2-3\"");
 	CHECK_CONTAINS(t, buf, "\"move\": true");
 	CHECK_CONTAINS(t, buf, "\"name\": \"ranges/100-heap\"");
-	/* The heap's pages: N2=17 N3=16, nothing on nodes 0-1. */
+	/* The heap's pages (bytes with -b): N2=17 N3=16, none on 0-1. */
 	CHECK_CONTAINS(t, buf, "\"n0\": 0,\n");
-	CHECK_CONTAINS(t, buf, "\"n2\": 17,\n");
-	CHECK_CONTAINS(t, buf, "\"n3\": 16\n");
+	CHECK_CONTAINS(t, buf, "\"n2\": 69632,\n");
+	CHECK_CONTAINS(t, buf, "\"n3\": 65536\n");
 	/* Task 100: the whole process, 16+1+200+5 pages on node 0. */
-	CHECK_CONTAINS(t, buf, "\"n0\": 222,");
+	CHECK_CONTAINS(t, buf, "\"n0\": 909312,");
 	free(buf);
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	CHECK_INT(t, output_status(&fx.ctx, false, f, &e), 0);
+	CHECK_INT(t, output_status(&fx.ctx, &table_opts, f, &e), 0);
 	fclose(f);
 	CHECK_CONTAINS(t, buf, "NAME");
 	CHECK_CONTAINS(t, buf, "N3");
 	CHECK_CONTAINS(t, buf, "tasks/200");
 	CHECK_CONTAINS(t, buf, "postgres");
 	free(buf);
+	fx_fini(&fx);
+}
+
+/* ---- the built binary on fake roots ------------------------------------ */
+
+struct cli {
+	int status;		/* exit status; -1 if it did not exit */
+	char *out, *err;
+};
+
+static const char *cli_bin(void)
+{
+	const char *b = getenv("NUMACFG_BIN");
+
+	return b && *b ? b : "./numacfg";
+}
+
+static void cli_free(struct cli *c)
+{
+	free(c->out);
+	free(c->err);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * Run the numacfg binary with the fixture's roots in its environment,
+ * @in (or nothing) on its standard input; the arguments end with NULL.
+ */
+static int run_cli(struct fixture *fx, const char *in, struct cli *c, ...)
+{
+	char *argv[32], of[400], ef[400], inf[400];
+	va_list ap;
+	int n = 0, st;
+	pid_t pid;
+
+	memset(c, 0, sizeof(*c));
+	c->status = -1;
+	argv[n++] = (char *)cli_bin();
+	va_start(ap, c);
+	while (n < 31 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	snprintf(of, sizeof(of), "%s/cli.out", fx->root);
+	snprintf(ef, sizeof(ef), "%s/cli.err", fx->root);
+	snprintf(inf, sizeof(inf), "%s/cli.in", fx->root);
+	write_at(in ? in : "", "%s", inf);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		setenv("NUMACFG_PROC_ROOT", fx->proc, 1);
+		setenv("NUMACFG_SYS_ROOT", fx->sys, 1);
+		setenv("NUMACFG_CONFIGFS_ROOT", fx->cfg, 1);
+		setenv("NUMACFG_STATE_DIR", fx->state, 1);
+		setenv("LC_ALL", "C", 1);
+		if (!freopen(inf, "r", stdin) || !freopen(of, "w", stdout) ||
+		    !freopen(ef, "w", stderr))
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (WIFEXITED(st))
+		c->status = WEXITSTATUS(st);
+	c->out = slurp("%s", of);
+	c->err = slurp("%s", ef);
+	return c->status == 127 ? -1 : 0;
+}
+
+/* Skip a test when the binary is not built (make check builds it). */
+static bool have_cli(struct tap *t)
+{
+	if (access(cli_bin(), X_OK)) {
+		t->skip = "the numacfg binary is not built";
+		return false;
+	}
+	return true;
+}
+
+#define CHECK_CLI(t, c, want_status, err_text) do {			\
+	CHECK_INT(t, (c)->status, want_status);				\
+	CHECK_CONTAINS(t, (c)->err, err_text);				\
+} while (0)
+
+/* A process mapping /lib/x.so in two runs: the first has no page on 0. */
+static void add_two_run_proc(struct fixture *fx)
+{
+	add_proc(fx, &(struct fake_proc){ 500, "x", "/bin/x", { "x" }, 0,
+		 "/", 0, 0, NULL });
+	write_at("10000000-10010000 r--p 00000000 08:01 7   /lib/x.so\n"
+		 "10020000-10040000 r-xp 00010000 08:01 7   /lib/x.so\n",
+		 "%s/500/maps", fx->proc);
+	write_at("10000000 default file=/lib/x.so mapped=10 N1=10 kernelpagesize_kB=4\n"
+		 "10020000 default file=/lib/x.so mapped=50 N0=50 kernelpagesize_kB=4\n",
+		 "%s/500/numa_maps", fx->proc);
+}
+
+static void test_migrate_budget(struct tap *t)
+{
+	struct fixture fx;
+	struct nc_err e;
+	char *text = NULL, *s;
+	struct cli c;
+
+	fx_init(&fx);
+	add_two_run_proc(&fx);
+	CHECK_INT(t, build_migrate(&fx, 500, "0", "2", "file:/lib/x.so", 50,
+				   &text, &e), 0);
+	CHECK_STR(t, text, "0x10020000-0x10040000 N0(50)>2\n");
+	free(text);
+	/* More budget than pages: each run gets at most what it has. */
+	CHECK_INT(t, build_migrate(&fx, 500, "0-1", "2", "file:/lib/x.so",
+				   1000, &text, &e), 0);
+	CHECK_STR(t, text, "0x10000000-0x10010000 N0-1(10)>2\n"
+		  "0x10020000-0x10040000 N0-1(50)>2\n");
+	free(text);
+	CHECK_INT(t, build_migrate(&fx, 500, "0-1", "2", "file:/lib/x.so",
+				   15, &text, &e), 0);
+	CHECK_STR(t, text, "0x10000000-0x10010000 N0-1(10)>2\n"
+		  "0x10020000-0x10040000 N0-1(5)>2\n");
+	free(text);
+	/* In chunks: 50 pages as 16 + 16 + 16 + 2, the last one stays. */
+	{
+		struct migrate_opts mo = { .from = "0", .to = "2",
+					   .mapping = "file:/lib/x.so",
+					   .chunk = 16, .rate = 1e6 };
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		CHECK_INT(t, op_migrate(&fx.ctx, 500, &mo, f, &e), 0);
+		fclose(f);
+		free(buf);
+		s = slurp("%s/500/numa_maps", fx.proc);
+		CHECK_STR(t, s, "0x10020000-0x10040000 N0(2)>2\n");
+		free(s);
+		add_two_run_proc(&fx);
+	}
+	if (have_cli(t)) {
+		CHECK_INT(t, run_cli(&fx, NULL, &c, "migrate", "500", "--from",
+				     "0", "--to", "2", "--mapping",
+				     "file:/lib/x.so", "--pages", "50", NULL), 0);
+		CHECK_INT(t, c.status, 0);
+		CHECK_STR(t, c.err, "");
+		/* What the kernel got, and a summary of where pages are. */
+		s = slurp("%s/500/numa_maps", fx.proc);
+		CHECK_STR(t, s, "0x10020000-0x10040000 N0(50)>2\n");
+		free(s);
+		CHECK_CONTAINS(t, c.out, "process 500:");
+		cli_free(&c);
+		/* Nothing on the source nodes: said so, status 0. */
+		write_at("10000000 default file=/lib/x.so mapped=10 N1=10 kernelpagesize_kB=4\n",
+			 "%s/500/numa_maps", fx.proc);
+		run_cli(&fx, NULL, &c, "migrate", "500", "--from", "0", "--to",
+			"2", "--mapping", "file:/lib/x.so", NULL);
+		CHECK_INT(t, c.status, 0);
+		CHECK_CONTAINS(t, c.out, "nothing to migrate: process 500 has no pages on nodes 0 in file:/lib/x.so");
+		cli_free(&c);
+	}
+	fx_fini(&fx);
+}
+
+/* A kernel without numapol: no numa_policy files, no configfs. */
+static void make_stock(struct fixture *fx)
+{
+	char path[600];
+
+	add_standard_procs(fx);
+	snprintf(path, sizeof(path), "%s/100/numa_policy", fx->proc);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/200/numa_policy", fx->proc);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/100/task/100/numa_policy", fx->proc);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/100/task/102/numa_policy", fx->proc);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/self", fx->proc);
+	if (symlink("200", path))
+		printf("# symlink %s: %s\n", path, strerror(errno));
+	nftw(fx->cfg, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+#define NO_NUMAPOL "numacfg: this kernel has no numapol (no /proc/PID/numa_policy): boot a kernel built with CONFIG_NUMAPOL=y; without it only 'numacfg migrate' works\n"
+
+static void test_stock_kernel_message(struct tap *t)
+{
+	static const char *const cmds[][6] = {
+		{ "get", "100" },
+		{ "get", "100", "--threads" },
+		{ "set", "100", "bind:1" },
+		{ "set", "100", "--mapping", "heap", "bind:1" },
+		{ "status" },
+		{ "dump" },
+		{ "diff", "@CONF" },
+		{ "apply", "@CONF" },
+		{ "apply", "--dry-run", "@CONF" },
+		{ "watch", "@CONF" },
+	};
+	char conf[400];
+	struct fixture fx;
+	struct cli c;
+	size_t i, j;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	make_stock(&fx);
+	snprintf(conf, sizeof(conf), "%s/a.conf", fx.root);
+	write_at("groups = ( { name = \"g\"; policy = \"bind:1\"; } );\n",
+		 "%s", conf);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *a[6] = { NULL };
+
+		for (j = 0; j < 6 && cmds[i][j]; j++)
+			a[j] = strcmp(cmds[i][j], "@CONF") ? cmds[i][j] : conf;
+		run_cli(&fx, NULL, &c, a[0], a[1], a[2], a[3], a[4], a[5],
+			NULL);
+		if (c.status != 1 || !c.err || strcmp(c.err, NO_NUMAPOL))
+			printf("# numacfg %s %s: status %d\n", a[0],
+			       a[1] ? a[1] : "", c.status);
+		CHECK_INT(t, c.status, 1);
+		CHECK_STR(t, c.err, NO_NUMAPOL);
+		CHECK_STR(t, c.out, "");
+		cli_free(&c);
+	}
+	/* A missing process is still named as such. */
+	run_cli(&fx, NULL, &c, "get", "999", NULL);
+	CHECK_CLI(t, &c, 1, "process 999");
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+/* ---- migrate without numapol: fake migrate_pages(2), move_pages(2) ---- */
+
+#define FAKE_PAGES 33
+static struct {
+	uint64_t base;
+	int node[FAKE_PAGES];
+	int moves;			/* move_pages calls that moved */
+	unsigned long old_nodes, new_nodes;
+	pid_t migrate_pid;
+} fake_mm;
+
+static long fake_migrate_pages(pid_t pid, unsigned long maxnode,
+			       const unsigned long *old_nodes,
+			       const unsigned long *new_nodes)
+{
+	(void)maxnode;
+	fake_mm.migrate_pid = pid;
+	fake_mm.old_nodes = old_nodes[0];
+	fake_mm.new_nodes = new_nodes[0];
+	return 0;
+}
+
+static long fake_move_pages(pid_t pid, unsigned long count, void **pages,
+			    const int *nodes, int *status, int flags)
+{
+	unsigned long i;
+
+	(void)pid;
+	(void)flags;
+	for (i = 0; i < count; i++) {
+		uint64_t idx = ((uintptr_t)pages[i] - fake_mm.base) / 4096;
+
+		if (idx >= FAKE_PAGES) {
+			status[i] = -EFAULT;
+			continue;
+		}
+		if (nodes)
+			fake_mm.node[idx] = nodes[i];
+		status[i] = fake_mm.node[idx];
+	}
+	if (nodes)
+		fake_mm.moves++;
+	return 0;
+}
+
+static const struct mm_ops fake_mm_ops = {
+	.migrate_pages = fake_migrate_pages,
+	.move_pages = fake_move_pages,
+};
+
+static void test_stock_kernel_migrate(struct tap *t)
+{
+	struct migrate_opts mo = { .from = "2-3", .to = "0-1",
+				   .mapping = "heap", .pages = 20 };
+	char *buf = NULL;
+	struct fixture fx;
+	struct nc_err e;
+	size_t len = 0;
+	int i, on[4] = { 0 };
+	struct cli c;
+	FILE *f;
+
+	if (sysconf(_SC_PAGESIZE) != 4096) {
+		t->skip = "the fake pages are 4 KiB";
+		return;
+	}
+	fx_init(&fx);
+	make_stock(&fx);
+	fx.ctx.mm = &fake_mm_ops;
+	memset(&fake_mm, 0, sizeof(fake_mm));
+	fake_mm.base = 0x55d0c1000000ULL;	/* 100's heap: 33 pages */
+	for (i = 0; i < FAKE_PAGES; i++)
+		fake_mm.node[i] = i < 17 ? 2 : 3;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, op_migrate(&fx.ctx, 100, &mo, f, &e), 0);
+	fclose(f);
+	for (i = 0; i < FAKE_PAGES; i++)
+		on[fake_mm.node[i]]++;
+	/* 20 pages moved, round robin over nodes 0 and 1. */
+	CHECK_INT(t, on[0], 10);
+	CHECK_INT(t, on[1], 10);
+	CHECK_INT(t, on[2] + on[3], 13);
+	CHECK(t, fake_mm.moves > 0);
+	CHECK_CONTAINS(t, buf, "process 100:");
+	free(buf);
+	/* The whole process to one node: one migrate_pages(2). */
+	mo = (struct migrate_opts){ .from = "0", .to = "1" };
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, op_migrate(&fx.ctx, 100, &mo, f, &e), 0);
+	fclose(f);
+	CHECK_INT(t, fake_mm.migrate_pid, 100);
+	CHECK_INT(t, fake_mm.old_nodes, 1);
+	CHECK_INT(t, fake_mm.new_nodes, 2);
+	free(buf);
+	/* --dry-run calls nothing. */
+	fake_mm.migrate_pid = 0;
+	mo.dry_run = true;
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, op_migrate(&fx.ctx, 100, &mo, f, &e), 0);
+	fclose(f);
+	CHECK_INT(t, fake_mm.migrate_pid, 0);
+	CHECK_CONTAINS(t, buf, "with migrate_pages(2)\n(dry run: nothing changed)");
+	free(buf);
+	/* The real system calls never act on the processes of a fake root. */
+	if (have_cli(t)) {
+		run_cli(&fx, NULL, &c, "migrate", "100", "--from", "0", "--to",
+			"1", NULL);
+		CHECK_CLI(t, &c, 1, "cannot act on the processes of");
+		cli_free(&c);
+	}
+	fx_fini(&fx);
+}
+
+/* ---- @include ------------------------------------------------------------ */
+
+static void test_config_include(struct tap *t)
+{
+	struct nodeset mem = mem0_3();
+	char path[512], want[600];
+	struct fixture fx;
+	struct config cfg;
+	struct nc_err e;
+	int cwd = open(".", O_RDONLY | O_DIRECTORY);
+
+	fx_init(&fx);
+	/* systemd starts services in /: includes must not depend on it. */
+	if (chdir("/"))
+		CHECK(t, 0);
+	snprintf(path, sizeof(path), "%s/etc/numacfg.conf", fx.root);
+	write_at("version = 1;\ngroups = (\n@include \"numacfg.d/fast.conf\"\n);\n",
+		 "%s", path);
+	snprintf(want, sizeof(want), "{ name = \"fast\";\n  policy = \"prefer:1\"; },\n"
+		 "@include \"%s/etc/abs.conf\"\n", fx.root);
+	write_at(want, "%s/etc/numacfg.d/fast.conf", fx.root);
+	write_at("{ name = \"abs\"; policy = \"bind:2\"; }\n",
+		 "%s/etc/abs.conf", fx.root);
+	CHECK_INT(t, config_load_file(path, &mem, &cfg, &e), 0);
+	if (cfg.ngroups == 2) {
+		CHECK_STR(t, cfg.groups[0].name, "fast");
+		CHECK_STR(t, cfg.groups[1].policy, "bind:2");
+		config_free(&cfg);
+	} else {
+		printf("# %s\n", e.msg);
+		CHECK(t, 0);
+	}
+	/* A value error in the included file names that file and line. */
+	write_at("{ name = \"fast\";\n\n  policy = \"bind:9\"; }\n",
+		 "%s/etc/numacfg.d/fast.conf", fx.root);
+	CHECK_INT(t, config_load_file(path, &mem, &cfg, &e), -1);
+	snprintf(want, sizeof(want), "%s/etc/numacfg.d/fast.conf:3: invalid policy 'bind:9'",
+		 fx.root);
+	CHECK_CONTAINS(t, e.msg, want);
+	CHECK(t, e.usage);
+	/* So does a syntax error. */
+	write_at("{ name = \"fast\";\n  policy = ; }\n",
+		 "%s/etc/numacfg.d/fast.conf", fx.root);
+	CHECK_INT(t, config_load_file(path, &mem, &cfg, &e), -1);
+	snprintf(want, sizeof(want), "%s/etc/numacfg.d/fast.conf:2: syntax error",
+		 fx.root);
+	CHECK_CONTAINS(t, e.msg, want);
+	/* An error in the main file still names the main file. */
+	write_at("version = 1;\ngroups = (\n  { name = \"a/b\"; }\n);\n",
+		 "%s", path);
+	CHECK_INT(t, config_load_file(path, &mem, &cfg, &e), -1);
+	snprintf(want, sizeof(want), "%s:3: invalid group name 'a/b'", path);
+	CHECK_STR(t, e.msg, want);
+	if (cwd >= 0) {
+		if (fchdir(cwd))
+			CHECK(t, 0);
+		close(cwd);
+	}
+	fx_fini(&fx);
+}
+
+/* ---- status: sizes ------------------------------------------------------- */
+
+static void test_status_sizes(struct tap *t)
+{
+	const struct out_opts bytes = { .json = true, .bytes = true };
+	const struct out_opts human = { .raw = true };
+	char *buf = NULL;
+	struct fixture fx;
+	struct nc_err e;
+	size_t len = 0;
+	FILE *f;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	/* 3 huge pages of 2 MiB on node 1 besides 16 + 56 small ones. */
+	write_at("55d0c0010000 default file=/sbin/mingetty mapped=16 N1=16 kernelpagesize_kB=4\n"
+		 "7f0000000000 prefer (many):0-1 anon=256 dirty=256 N0=200 N1=56 kernelpagesize_kB=4\n"
+		 "7f1000000000 bind:1 file=/dev/hugepages/x huge dirty=3 N1=3 kernelpagesize_kB=2048\n",
+		 "%s/100/numa_maps", fx.proc);
+	mkdir_at("%s/g", fx.cfg);
+	mkdir_at("%s/g/tasks/100", fx.cfg);
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, output_status(&fx.ctx, &bytes, f, &e), 0);
+	fclose(f);
+	/* (16 + 56) * 4 KiB + 3 * 2 MiB */
+	CHECK_CONTAINS(t, buf, "\"n1\": 6586368,");
+	CHECK_CONTAINS(t, buf, "\"n0\": 819200,");
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK_INT(t, output_status(&fx.ctx, &human, f, &e), 0);
+	fclose(f);
+	/* With units: 6586368 bytes is 6.3M, 819200 is 800K. */
+	CHECK_CONTAINS(t, buf, " 800K 6.3M 0B 0B");
+	free(buf);
+	fx_fini(&fx);
+}
+
+/* ---- command line: exit statuses and messages ------------------------- */
+
+static void test_cli_usage(struct tap *t)
+{
+	static const struct {
+		int status;
+		const char *err;
+		const char *argv[8];
+	} cases[] = {
+		{ 2, "numacfg: invalid PID 'abc' (see numacfg --help)\n",
+		  { "get", "abc" } },
+		{ 2, "numacfg: migrate needs --to NODES (see numacfg --help)\n",
+		  { "migrate", "100", "--from", "0" } },
+		{ 2, "numacfg: migrate needs --from NODES and --to NODES",
+		  { "migrate", "100" } },
+		{ 2, "numacfg: --move needs --mapping",
+		  { "set", "100", "bind:1", "--move" } },
+		{ 2, "numacfg: --threads is not an option of 'status'",
+		  { "status", "--threads" } },
+		{ 2, "numacfg: unknown command 'frob'", { "frob" } },
+		{ 2, "numacfg: no command given", { NULL } },
+		{ 2, "numacfg: 'get' needs PID", { "get" } },
+		{ 2, "numacfg: 'set' needs PID POLICY", { "set", "100" } },
+		{ 2, "numacfg: unexpected argument 'extra' for 'status'",
+		  { "status", "extra" } },
+		{ 2, "numacfg: unknown option '--bogus'", { "--bogus" } },
+		{ 2, "numacfg: option '--mapping' needs an argument",
+		  { "get", "100", "--mapping" } },
+		{ 2, "numacfg: --pages needs a positive number, not '0'",
+		  { "migrate", "100", "--pages", "0" } },
+		{ 2, "numacfg: invalid policy 'bind:9': node 9 is not allowed",
+		  { "set", "100", "bind:9" } },
+		{ 2, "numacfg: invalid mapping 'hep'",
+		  { "set", "100", "--mapping", "hep", "bind:1" } },
+		{ 2, "numacfg: --to 7: node 7 is not allowed",
+		  { "migrate", "100", "--from", "0", "--to", "7" } },
+		{ 2, "numacfg: unknown column 'BOGUS' (columns: NAME,",
+		  { "status", "-o", "NAME,BOGUS" } },
+		{ 1, "numacfg: process 999: No such process\n",
+		  { "get", "999" } },
+		{ 1, "numacfg: process 999", { "set", "999", "local" } },
+		{ 0, "", { "get", "100" } },
+		{ 0, "", { "--version" } },
+	};
+	struct fixture fx;
+	struct cli c;
+	size_t i;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *const *a = cases[i].argv;
+
+		run_cli(&fx, NULL, &c, a[0], a[1], a[2], a[3], a[4], a[5],
+			NULL);
+		if (c.status != cases[i].status)
+			printf("# numacfg %s %s %s: %s", a[0] ? a[0] : "",
+			       a[1] ? a[1] : "", a[2] ? a[2] : "",
+			       c.err ? c.err : "?\n");
+		CHECK_INT(t, c.status, cases[i].status);
+		if (cases[i].err[0])
+			CHECK_CONTAINS(t, c.err, cases[i].err);
+		else
+			CHECK_STR(t, c.err, "");
+		cli_free(&c);
+	}
+	fx_fini(&fx);
+}
+
+static void test_cli_config_errors(struct tap *t)
+{
+	char conf[400], want[500];
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	snprintf(conf, sizeof(conf), "%s/bad.conf", fx.root);
+	write_at("version = 1;\ngroups = (\n  { name = \"x\";\n    policy = \"bind:9\"; }\n);\n",
+		 "%s", conf);
+	snprintf(want, sizeof(want), "numacfg: %s:4: invalid policy 'bind:9'",
+		 conf);
+	run_cli(&fx, NULL, &c, "apply", conf, NULL);
+	CHECK_CLI(t, &c, 2, want);
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "diff", conf, NULL);
+	CHECK_CLI(t, &c, 2, want);
+	cli_free(&c);
+	run_cli(&fx, "groups = (\n{ name = \"x\"; policy = ; } );\n", &c,
+		"apply", "-", NULL);
+	CHECK_CLI(t, &c, 2, "numacfg: <stdin>:2: syntax error");
+	cli_free(&c);
+	snprintf(conf, sizeof(conf), "%s/missing.conf", fx.root);
+	run_cli(&fx, NULL, &c, "apply", conf, NULL);
+	CHECK_CLI(t, &c, 2, "missing.conf: No such file or directory");
+	cli_free(&c);
+	/* A pid selector naming a missing process: the operation fails. */
+	snprintf(conf, sizeof(conf), "%s/gone.conf", fx.root);
+	write_at("groups = ( { name = \"a\";\n tasks = ( { pid = 999; } ); } );\n",
+		 "%s", conf);
+	run_cli(&fx, NULL, &c, "apply", conf, NULL);
+	CHECK_CLI(t, &c, 1, "gone.conf:2: process 999 not found");
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+static void test_cli_verbose(struct tap *t)
+{
+	char want[600];
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	run_cli(&fx, NULL, &c, "-v", "set", "100", "--mapping", "heap",
+		"bind:1", NULL);
+	CHECK_INT(t, c.status, 0);
+	snprintf(want, sizeof(want), "numacfg: write '0x55d0c1000000-0x55d0c1021000 bind:1' to %s/100/numa_maps\n",
+		 fx.proc);
+	CHECK_STR(t, c.err, want);
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "set", "100", "local", "-v", NULL);
+	snprintf(want, sizeof(want), "numacfg: write 'local' to %s/100/numa_policy\n",
+		 fx.proc);
+	CHECK_STR(t, c.err, want);
+	cli_free(&c);
+	/* Without -v: silent. */
+	run_cli(&fx, NULL, &c, "set", "100", "default", NULL);
+	CHECK_STR(t, c.err, "");
+	CHECK_STR(t, c.out, "");
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+/* ---- bash completion ----------------------------------------------------- */
+
+/*
+ * Complete @line (the cursor at its end) as bash would split it, with
+ * COMP_WORDBREAKS' ':' splitting "file:/x"; returns COMPREPLY one per
+ * line, then "compopt ..." lines for the options the function set.
+ */
+static char *complete(struct fixture *fx, const char *line)
+{
+	char cmd[2048], cwd[1024];
+
+	if (access("numacfg.bash-completion", R_OK) || !getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	write_at("compopt() { echo \"compopt $*\"; }\n"
+		 ". \"$1/numacfg.bash-completion\"\n"
+		 "COMP_LINE=$2\n"
+		 "COMP_POINT=${#COMP_LINE}\n"
+		 "# readline splits at the ':' of COMP_WORDBREAKS\n"
+		 "read -ra COMP_WORDS <<< \"${COMP_LINE//:/ : }\"\n"
+		 "[[ $COMP_LINE == *' ' ]] && COMP_WORDS+=('')\n"
+		 "COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
+		 "_numacfg numacfg \"${COMP_WORDS[COMP_CWORD]}\" \"${COMP_WORDS[COMP_CWORD-1]}\"\n"
+		 "printf '%s\\n' \"${COMPREPLY[@]}\"\n",
+		 "%s/compl.sh", fx->root);
+	snprintf(cmd, sizeof(cmd),
+		 "bash --norc --noprofile %s/compl.sh '%s' '%s' > %s/compl.out 2>&1",
+		 fx->root, cwd, line, fx->root);
+	if (system(cmd) < 0)
+		return NULL;
+	return slurp("%s/compl.out", fx->root);
+}
+
+static void test_bash_completion(struct tap *t)
+{
+	struct fixture fx;
+	char *s;
+
+	if (system("bash -c true >/dev/null 2>&1")) {
+		t->skip = "no bash";
+		return;
+	}
+	fx_init(&fx);
+	/* "file:/us" is three words for bash: the path still completes. */
+	s = complete(&fx, "numacfg set 1 --mapping file:/us");
+	CHECK_CONTAINS(t, s, "/usr");
+	CHECK(t, s && !strstr(s, "file:/usr"));	/* relative to the word */
+	free(s);
+	/* An option's argument is not the command. */
+	s = complete(&fx, "numacfg -m heap se");
+	CHECK_CONTAINS(t, s, "set\n");
+	free(s);
+	/* nospace only after a word that needs more (prefer:, file:). */
+	s = complete(&fx, "numacfg set 1 --mo");
+	CHECK_CONTAINS(t, s, "--move\n");
+	CHECK(t, s && !strstr(s, "nospace"));
+	free(s);
+	s = complete(&fx, "numacfg set 1 pre");
+	CHECK_CONTAINS(t, s, "prefer:");
+	CHECK_CONTAINS(t, s, "compopt -o nospace");
+	free(s);
+	s = complete(&fx, "numacfg ch");
+	CHECK_CONTAINS(t, s, "check\n");
+	free(s);
+	s = complete(&fx, "numacfg apply --pr");
+	CHECK_CONTAINS(t, s, "--prune=\n");
+	CHECK_CONTAINS(t, s, "compopt -o nospace");
+	free(s);
+	s = complete(&fx, "numacfg show 1 --j");
+	CHECK_CONTAINS(t, s, "--json\n");
+	free(s);
+	s = complete(&fx, "numacfg status --");
+	CHECK_CONTAINS(t, s, "--json\n");
+	CHECK_CONTAINS(t, s, "--output\n");
+	free(s);
+	fx_fini(&fx);
+}
+
+
+/* ---- check, diff --exit-code, --dry-run ---------------------------------- */
+
+static void test_cli_check_diff(struct tap *t)
+{
+	char good[400], bad[400], want[600];
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	snprintf(good, sizeof(good), "%s/good.conf", fx.root);
+	snprintf(bad, sizeof(bad), "%s/bad.conf", fx.root);
+	write_at("groups = ( { name = \"fast\"; policy = \"prefer:1\";\n"
+		 "  tasks = ( { pid = 100; }, { comm = \"sshd\"; } ); } );\n",
+		 "%s", good);
+	write_at("groups = (\n  { name = \"x\"; policy = \"bind:9\"; } );\n",
+		 "%s", bad);
+	/* check touches neither /proc nor configfs: a stock kernel is fine. */
+	make_stock(&fx);
+	run_cli(&fx, NULL, &c, "check", good, NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_STR(t, c.err, "");
+	CHECK_STR(t, c.out, "");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "-v", "check", good, NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_CONTAINS(t, c.out, "valid: 1 groups, 2 task selectors");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "check", bad, NULL);
+	snprintf(want, sizeof(want), "numacfg: %s:2: invalid policy 'bind:9'",
+		 bad);
+	CHECK_CLI(t, &c, 2, want);
+	cli_free(&c);
+	/* diff --exit-code: 0 no changes, 1 changes, 2 trouble. */
+	fx_fini(&fx);
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	write_at("groups = ( { name = \"fast\"; policy = \"prefer:1\";\n"
+		 "  tasks = ( { pid = 100; }, { comm = \"sshd\"; } ); } );\n",
+		 "%s", good);
+	write_at("groups = (\n  { name = \"x\"; policy = \"bind:9\"; } );\n",
+		 "%s", bad);
+	run_cli(&fx, NULL, &c, "diff", "--exit-code", good, NULL);
+	CHECK_INT(t, c.status, 1);
+	snprintf(want, sizeof(want), "+ group fast (policy prefer:1, move 0)\n+ task fast/tasks/100 (mingetty, selected by pid at %s:2)\n",
+		 good);
+	CHECK_STR(t, c.out, want);
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "diff", good, NULL);
+	CHECK_INT(t, c.status, 0);
+	cli_free(&c);
+	run_cli(&fx, "groups = ();\n", &c, "diff", "--exit-code", "-", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_STR(t, c.out, "no changes\n");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "diff", "--exit-code", bad, NULL);
+	CHECK_INT(t, c.status, 2);
+	cli_free(&c);
+	/* An operational failure is trouble too, not "changes". */
+	write_at("groups = ( { name = \"a\"; tasks = ( { pid = 999; } ); } );\n",
+		 "%s", bad);
+	run_cli(&fx, NULL, &c, "diff", "--exit-code", bad, NULL);
+	CHECK_INT(t, c.status, 2);
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "diff", bad, NULL);
+	CHECK_INT(t, c.status, 1);
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+static void test_cli_dry_run(struct tap *t)
+{
+	char *before, *after, want[600];
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	before = slurp("%s/100/numa_maps", fx.proc);
+	run_cli(&fx, NULL, &c, "set", "100", "--mapping", "heap", "bind:1",
+		"--move", "--dry-run", NULL);
+	CHECK_INT(t, c.status, 0);
+	snprintf(want, sizeof(want), "would write to %s/100/numa_maps:\n0x55d0c1000000-0x55d0c1021000 bind:1 move\n(dry run: nothing changed)\n",
+		 fx.proc);
+	CHECK_STR(t, c.out, want);
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "migrate", "100", "--from", "0", "--to", "3",
+		"--pages", "20", "--dry-run", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_CONTAINS(t, c.out, "0x55d0c0000000 N0(16)>3\n0x55d0c0030000 N0(1)>3\n0x7f0000000000 N0(3)>3\n(dry run: nothing changed)\n");
+	cli_free(&c);
+	after = slurp("%s/100/numa_maps", fx.proc);
+	CHECK_STR(t, after, before);
+	free(after);
+	free(before);
+	before = slurp("%s/100/numa_policy", fx.proc);
+	run_cli(&fx, NULL, &c, "set", "100", "interleave:all", "--dry-run",
+		NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_CONTAINS(t, c.out, "numa_policy:\ninterleave:0-3\n(dry run");
+	cli_free(&c);
+	after = slurp("%s/100/numa_policy", fx.proc);
+	CHECK_STR(t, after, before);
+	free(after);
+	free(before);
+	/* --rate: chunked writes, the last one what was left. */
+	run_cli(&fx, NULL, &c, "migrate", "100", "--from", "0", "--to", "3",
+		"--mapping", "0x7f0000000000", "--rate", "1000", NULL);
+	CHECK_INT(t, c.status, 0);
+	after = slurp("%s/100/numa_maps", fx.proc);
+	CHECK_STR(t, after, "0x7f0000000000 N0(200)>3\n");
+	free(after);
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+/* ---- listings: libsmartcols options ------------------------------------- */
+
+/* Is @text valid JSON?  (python3's parser; skipped if missing.) */
+static int json_valid(struct fixture *fx, const char *text)
+{
+	char cmd[700];
+
+	write_at(text ? text : "", "%s/json.txt", fx->root);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -m json.tool %s/json.txt >/dev/null 2>&1",
+		 fx->root);
+	return system(cmd) == 0;
+}
+
+static void test_cli_listings(struct tap *t)
+{
+	char *out = NULL, *err = NULL;
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	if (system("python3 -c 'import json' >/dev/null 2>&1")) {
+		t->skip = "no python3 to check JSON";
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 0);
+	free(out);
+	free(err);
+	run_cli(&fx, NULL, &c, "status", "--json", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"n2\": \"68K\"");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "status", "-J", "-b", NULL);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"n2\": 69632");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "get", "100", "--threads", "--json", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"policy\": \"bind:1\"");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "dump", "--json", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"name\": \"ranges/100-heap\"");
+	CHECK_CONTAINS(t, c.out, "\"enable\": true");
+	cli_free(&c);
+	/* -o picks and orders columns; -n drops the headings; --raw. */
+	run_cli(&fx, NULL, &c, "get", "100", "--threads", "-o", "POLICY,tid",
+		"-n", "--raw", NULL);
+	CHECK_STR(t, c.out, "default 100\nbind:1 102\n");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "status", "-o", "NAME,STATE", "--raw", NULL);
+	/* A group's state sums up its bindings' (raw escapes blanks). */
+	CHECK_CONTAINS(t, c.out, "NAME STATE\nfast 3\\x20bound\n|-tasks/100 bound\n");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "status", "-o", "+ENABLE", "-n", NULL);
+	CHECK(t, c.out && !strstr(c.out, "NAME"));
+	cli_free(&c);
+	/* get PID prints one policy: a listing option needs --threads. */
+	run_cli(&fx, NULL, &c, "get", "100", "--json", NULL);
+	CHECK_CLI(t, &c, 2, "--json needs --threads");
+	cli_free(&c);
+	/* The plan of diff and apply --dry-run. */
+	run_cli(&fx, "groups = ( { name = \"new\"; tasks = ( { pid = 200; } ); } );\n",
+		&c, "diff", "--json", "-", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"plan\": [");
+	CHECK_CONTAINS(t, c.out, "\"op\": \"+\",\n");
+	CHECK_CONTAINS(t, c.out, "\"object\": \"new/tasks/200\",\n");
+	CHECK_CONTAINS(t, c.out, "\"detail\": \"postgres, selected by pid at <stdin>:1\"");
+	cli_free(&c);
+	run_cli(&fx, "groups = ();\n", &c, "apply", "--dry-run", "-o",
+		"OP,OBJECT", "--raw", "-n", "-", NULL);
+	CHECK_CONTAINS(t, c.out, "- heap-il\n");
+	cli_free(&c);
+	run_cli(&fx, "groups = ();\n", &c, "apply", "--json", "-", NULL);
+	CHECK_CLI(t, &c, 2, "--json needs --dry-run");
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+
+/* ---- watch: systemd readiness ------------------------------------------- */
+
+static void test_watch_notify(struct tap *t)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char conf[400], buf[256], got[1024] = "";
+	struct pollfd pfd;
+	struct fixture fx;
+	int fd, st = -1;
+	pid_t pid;
+	ssize_t n;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	snprintf(conf, sizeof(conf), "%s/w.conf", fx.root);
+	write_at("groups = ();\n", "%s", conf);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (strlen(fx.root) + 8 > sizeof(sa.sun_path) || fd < 0) {
+		t->skip = "no unix datagram socket";
+		fx_fini(&fx);
+		return;
+	}
+	memcpy(sa.sun_path, fx.root, strlen(fx.root));
+	strcat(sa.sun_path, "/notify");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		t->skip = "no unix datagram socket";
+		fx_fini(&fx);
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		setenv("NUMACFG_PROC_ROOT", fx.proc, 1);
+		setenv("NUMACFG_SYS_ROOT", fx.sys, 1);
+		setenv("NUMACFG_CONFIGFS_ROOT", fx.cfg, 1);
+		setenv("NUMACFG_STATE_DIR", fx.state, 1);
+		setenv("NOTIFY_SOCKET", sa.sun_path, 1);
+		if (!freopen("/dev/null", "w", stdout) ||
+		    !freopen("/dev/null", "w", stderr))
+			_exit(126);
+		execl(cli_bin(), cli_bin(), "watch", conf, (char *)NULL);
+		_exit(127);
+	}
+	/* READY=1 comes after the first pass. */
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (!strstr(got, "READY=1") && poll(&pfd, 1, 10000) > 0) {
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			break;
+		buf[n] = '\0';
+		strncat(got, buf, sizeof(got) - strlen(got) - 2);
+		strcat(got, "\n");
+	}
+	CHECK_CONTAINS(t, got, "READY=1");
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, &st, 0);
+		CHECK(t, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	if (poll(&pfd, 1, 1000) > 0 &&
+	    (n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		buf[n] = '\0';
+		CHECK_CONTAINS(t, buf, "STOPPING=1");
+	} else {
+		CHECK(t, !"no STOPPING=1");
+	}
+	close(fd);
+	fx_fini(&fx);
+}
+
+
+/* ---- watch: timer and per-pid updates ------------------------------------ */
+
+static void test_watch_timer_and_snapshot(struct tap *t)
+{
+	struct proc_snapshot snap;
+	struct watch_timer tm;
+	struct fixture fx;
+	struct nc_err e;
+	long long now;
+	int events = 0, resyncs = 0;
+
+	/* An event every 50 ms for 25 s: the 10 s resync still comes. */
+	watch_timer_init(&tm, 0, 10000);
+	for (now = 0; now < 25000; now += 50) {
+		enum watch_due d;
+
+		watch_timer_event(&tm, now);
+		CHECK(t, watch_timer_timeout(&tm, now) <= 500);
+		d = watch_timer_due(&tm, now);
+		events += d == WATCH_EVENTS;
+		resyncs += d == WATCH_RESYNC;
+	}
+	CHECK_INT(t, resyncs, 2);
+	/* ... and the events are handled at least every 500 ms. */
+	CHECK(t, events >= 40);
+	/* Quiet: nothing is due before the resync. */
+	watch_timer_init(&tm, 0, 10000);
+	CHECK_INT(t, watch_timer_timeout(&tm, 0), 10000);
+	CHECK_INT(t, watch_timer_due(&tm, 9999), WATCH_NOTHING);
+	CHECK_INT(t, watch_timer_due(&tm, 10000), WATCH_RESYNC);
+	CHECK_INT(t, watch_timer_timeout(&tm, 10000), 10000);
+	/* A burst settles 100 ms after its last event. */
+	watch_timer_event(&tm, 11000);
+	CHECK_INT(t, watch_timer_timeout(&tm, 11000), 100);
+	CHECK_INT(t, watch_timer_due(&tm, 11050), WATCH_NOTHING);
+	CHECK_INT(t, watch_timer_due(&tm, 11100), WATCH_EVENTS);
+
+	/* An event updates its pid in the snapshot, nothing else. */
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, proc_snapshot_read(&fx.ctx, &snap, &e), 0);
+	CHECK_INT(t, snap.n, 5);
+	add_proc(&fx, &(struct fake_proc){ 150, "late", "/bin/late",
+		 { "late" }, 0, "/", 0, 0, NULL });
+	write_at("renamed\n", "%s/101/comm", fx.proc);
+	proc_snapshot_update(&fx.ctx, &snap, 150);	/* exec */
+	CHECK_INT(t, snap.n, 6);
+	CHECK_INT(t, snap.n > 2 ? snap.procs[2].pid : 0, 150);
+	CHECK_STR(t, snap.n > 2 ? snap.procs[2].comm : "", "late");
+	/* 101's comm changed without an event: still the old one. */
+	CHECK_STR(t, snap.procs[1].comm, "mingetty");
+	proc_snapshot_update(&fx.ctx, &snap, 101);	/* comm */
+	CHECK_STR(t, snap.procs[1].comm, "renamed");
+	{
+		char path[600];
+
+		snprintf(path, sizeof(path), "%s/150", fx.proc);
+		nftw(path, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+	}
+	proc_snapshot_update(&fx.ctx, &snap, 150);	/* exit */
+	CHECK_INT(t, snap.n, 5);
+	proc_snapshot_update(&fx.ctx, &snap, 999);	/* never there */
+	CHECK_INT(t, snap.n, 5);
+	proc_snapshot_free(&snap);
+	fx_fini(&fx);
+}
+
+
+/* ---- show PID ------------------------------------------------------------ */
+
+static void test_cli_show(struct tap *t)
+{
+	struct fixture fx;
+	struct cli c;
+
+	fx_init(&fx);
+	if (!have_cli(t)) {
+		fx_fini(&fx);
+		return;
+	}
+	add_standard_procs(&fx);
+	run_cli(&fx, NULL, &c, "show", "100", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK_STR(t, c.err, "");
+	CHECK_CONTAINS(t, c.out, "process 100 (mingetty), task policy default\n");
+	CHECK_CONTAINS(t, c.out, "START");
+	CHECK_CONTAINS(t, c.out, "interleave:2-3");
+	CHECK_CONTAINS(t, c.out, "0x55d0c1000000 heap           interleave:2-3     132K   0B   0B 68K 64K   @@\n");
+	CHECK_CONTAINS(t, c.out, "               total                             1.3M 888K 288K 68K 64K @-..\n");
+	/* 222 pages on node 0 of 327: 888K of 1.3M. */
+	CHECK_CONTAINS(t, c.out, "N0       888K [###########################.............]  68%\n");
+	CHECK_CONTAINS(t, c.out, "N3        64K [##......................................]   5%\n");
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "show", "100", "--json", "-b", NULL);
+	CHECK_INT(t, c.status, 0);
+	CHECK(t, json_valid(&fx, c.out));
+	CHECK_CONTAINS(t, c.out, "\"mapping\": \"heap\",\n");
+	CHECK_CONTAINS(t, c.out, "\"policy\": \"prefer (many):0-1\",\n");
+	CHECK_CONTAINS(t, c.out, "\"n2\": 69632,\n");
+	CHECK(t, c.out && !strstr(c.out, "bars"));
+	cli_free(&c);
+	run_cli(&fx, NULL, &c, "show", "999", NULL);
+	CHECK_CLI(t, &c, 1, "process 999");
+	cli_free(&c);
+	/* status draws the same picture per binding, one mark per node. */
+	mkdir_at("%s/g", fx.cfg);
+	mkdir_at("%s/g/tasks/100", fx.cfg);
+	run_cli(&fx, NULL, &c, "status", NULL);
+	CHECK_CONTAINS(t, c.out, "BARS");
+	CHECK_CONTAINS(t, c.out, "bound 888K 288K 68K 64K @-..\n");
+	cli_free(&c);
+	fx_fini(&fx);
+}
+
+
+/* ---- apply --prune -------------------------------------------------------- */
+
+static void test_plan_prune(struct tap *t)
+{
+	static const char conf[] =
+		"groups = ( { name = \"nc-new\"; policy = \"bind:1\"; } );\n";
+	char *out = NULL, *err = NULL, *s;
+	struct fixture fx;
+	struct nc_err e;
+	struct plan p;
+	struct cli c;
+
+	fx_init(&fx);
+	add_standard_procs(&fx);
+	CHECK_INT(t, apply_text(&fx, plan_conf, &out, &err), 0);
+	free(out);
+	free(err);
+	/* A group someone else made, with a binding. */
+	mkdir_at("%s/other", fx.cfg);
+	mkdir_at("%s/other/tasks/200", fx.cfg);
+	/* Default: everything not in the file goes. */
+	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY, NULL, &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_CONTAINS(t, s, "- group other\n");
+	CHECK_CONTAINS(t, s, "- task other/tasks/200\n");
+	CHECK_CONTAINS(t, s, "- group fast\n");
+	free(s);
+	plan_free(&p);
+	/* none: groups not in the file are left alone, bindings too. */
+	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY,
+				     &(struct prune){ .kind = PRUNE_NONE },
+				     &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_STR(t, s, "+ group nc-new (policy bind:1, move 0)\n");
+	free(s);
+	plan_free(&p);
+	/* A prefix: only groups whose names start with it. */
+	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY,
+				     &(struct prune){ .kind = PRUNE_PREFIX,
+						      .prefix = "heap-" },
+				     &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_CONTAINS(t, s, "- group heap-il\n");
+	CHECK_CONTAINS(t, s, "- range heap-il/ranges/100-heap");
+	CHECK(t, s && !strstr(s, "other") && !strstr(s, "fast"));
+	free(s);
+	plan_free(&p);
+	/* managed: the groups numacfg made (apply recorded them). */
+	s = slurp("%s/groups", fx.state);
+	CHECK_STR(t, s, "fast\nheap-il\n");
+	free(s);
+	CHECK_INT(t, plan_text_prune(&fx, conf, PLAN_APPLY,
+				     &(struct prune){ .kind = PRUNE_MANAGED },
+				     &p, &e), 0);
+	s = plan_string(&p);
+	CHECK_CONTAINS(t, s, "- group fast\n");
+	CHECK_CONTAINS(t, s, "- group heap-il\n");
+	CHECK(t, s && !strstr(s, "other"));
+	free(s);
+	plan_free(&p);
+	/* Removing a group drops it from the record. */
+	CHECK_INT(t, apply_text(&fx, "groups = ( { name = \"fast\"; } );",
+				&out, &err), 0);
+	CHECK_STR(t, err, "");
+	free(out);
+	free(err);
+	s = slurp("%s/groups", fx.state);
+	CHECK_STR(t, s, "fast\n");
+	free(s);
+	if (have_cli(t)) {
+		run_cli(&fx, conf, &c, "diff", "--prune=none", "-", NULL);
+		CHECK_INT(t, c.status, 0);
+		CHECK_STR(t, c.out, "+ group nc-new (policy bind:1, move 0)\n");
+		cli_free(&c);
+		run_cli(&fx, conf, &c, "diff", "--prune", "a/b", "-", NULL);
+		CHECK_CLI(t, &c, 2, "--prune needs all, none, managed or a group name prefix, not 'a/b'");
+		cli_free(&c);
+	}
 	fx_fini(&fx);
 }
 
@@ -1524,6 +2744,37 @@ static const struct tap_test tests[] = {
 	{ "exited bindings: apply keeps, watch cleans up",
 	  test_exited_bindings },
 	{ "status: table and JSON with pages per node", test_status_output },
+	{ "migrate: the page budget goes to the runs that have pages",
+	  test_migrate_budget },
+	{ "stock kernel: every command says so in one line",
+	  test_stock_kernel_message },
+	{ "stock kernel: migrate uses migrate_pages(2) and move_pages(2)",
+	  test_stock_kernel_migrate },
+	{ "config: @include errors name the included file; relative to the file",
+	  test_config_include },
+	{ "status: memory per node with kernelpagesize_kB and units",
+	  test_status_sizes },
+	{ "command line: exit status 0/1/2 and what was wrong",
+	  test_cli_usage },
+	{ "command line: configuration errors exit 2 with FILE:LINE",
+	  test_cli_config_errors },
+	{ "command line: -v prints the writes to the kernel",
+	  test_cli_verbose },
+	{ "bash completion", test_bash_completion },
+	{ "command line: check FILE and diff --exit-code",
+	  test_cli_check_diff },
+	{ "command line: --dry-run for set and migrate; --rate",
+	  test_cli_dry_run },
+	{ "command line: -o, --raw, -n, valid --json for every listing and plan",
+	  test_cli_listings },
+	{ "watch: tells systemd READY=1 after the first pass",
+	  test_watch_notify },
+	{ "watch: absolute resync timer; events update only their pids",
+	  test_watch_timer_and_snapshot },
+	{ "show PID: mappings, policies, memory per node, bars",
+	  test_cli_show },
+	{ "apply --prune: which groups not in the file are removed",
+	  test_plan_prune },
 };
 
 int main(void)

@@ -134,6 +134,7 @@ check "migrate with --pages and --mapping" \
 want="N0=$S"
 [ "$S" -le 10 ] || want="N0=10 N2=$((S - 10))"
 check "migrate --pages 10 moved at most 10 stack pages to node 0" placed "$A" stack "$want"
+check "show lists the stack with its policy" sh -c "$NC show $A | grep ' stack ' | grep -q 'bind:1'"
 check "bad policy is refused" sh -c "! $NC set $A bind:9 2>$T/err && grep -q '^numacfg: ' $T/err"
 check "vanished pid is refused" sh -c "! $NC get 999999 2>$T/err && grep -q 'process 999999' $T/err"
 
@@ -159,10 +160,14 @@ check "range policy in numa_maps" \
 	sh -c "grep ' stack' /proc/$A/numa_maps | grep -q 'interleave:2-3'"
 check "re-apply changes nothing" sh -c "[ \"\$($NC apply $T/a.conf)\" = 'no changes' ]"
 check "diff after apply is empty" sh -c "[ \"\$($NC diff $T/a.conf)\" = 'no changes' ]"
+check "diff --exit-code after apply is 0" "$NC" diff --exit-code "$T/a.conf"
+check "check validates the file without the kernel" "$NC" check "$T/a.conf"
 check "dump | apply - changes nothing" \
 	sh -c "$NC dump > $T/dump.conf && [ \"\$($NC apply - < $T/dump.conf)\" = 'no changes' ]"
 check "status shows pages per node" sh -c "$NC status | grep -q 'tasks/$A' && $NC status | head -1 | grep -q N3"
 check "status --json" sh -c "$NC status --json | grep -q '\"n0\": '"
+check "status --json -b gives bytes" sh -c "$NC status --json -b | grep -q '\"n0\": [0-9]'"
+check "get --threads --json" sh -c "$NC get $A --threads --json | grep -q '\"tid\": $A'"
 
 sed 's/prefer=1/bind:0/' "$T/a.conf" > "$T/b.conf"
 check "changed file: apply changes the policy" \
@@ -178,6 +183,7 @@ groups = (
 CONF
 check "config error names file and line" \
 	sh -c "! $NC apply $T/bad.conf 2>$T/err && grep -q '$T/bad.conf:4: ' $T/err"
+check "config error exits 2" sh -c "$NC apply $T/bad.conf 2>/dev/null; [ \$? -eq 2 ]"
 check "config error changed nothing" sh -c "[ \"\$($NC diff $T/b.conf)\" = 'no changes' ]"
 
 check "empty file removes everything" sh -c "echo 'groups = ();' | $NC apply - >/dev/null && [ -z \"\$(ls $CFS)\" ]"

@@ -108,6 +108,16 @@ module_param_named(timeout_ms, numapol_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(timeout_ms,
 		 "How long a policy write waits for a target thread before failing with EAGAIN");
 
+/**
+ * numapol_deadline - when a wait for targets that starts now must end
+ *
+ * Return: jiffies + numapol.timeout_ms.
+ */
+unsigned long numapol_deadline(void)
+{
+	return jiffies + msecs_to_jiffies(READ_ONCE(numapol_timeout_ms));
+}
+
 /* Input names, case-insensitive; the output names are mpol_to_str()'s. */
 static const struct {
 	const char *name;
@@ -486,11 +496,11 @@ struct numapol_req {
 	struct numapol_policy *pol;	/* NULL: a range policy removed */
 	struct mempolicy *old;		/* the thread's policy before */
 	struct mempolicy *new;		/* and the one this request installed */
-	bool range;			/* a VMA policy, not the task's */
-	unsigned long start, end;	/* the range */
+	bool range;			/* VMA policies, not the task's */
+	struct numapol_range *ranges;	/* their own copy, in order */
+	int nr_ranges;
+	int nr_done;			/* ranges set, from the first */
 	unsigned long deadline;		/* the range's lock wait ends here */
-	nodemask_t move_to;		/* the range policy's nodes, as set */
-	unsigned long mbind_flags;	/* MPOL_MF_STRICT, or 0 */
 	int ret;
 	bool applied;
 	bool undo;			/* run again to put @old back */
@@ -502,6 +512,9 @@ static void numapol_req_put(struct numapol_req *req)
 	if (!refcount_dec_and_test(&req->ref))
 		return;
 	numapol_policy_put(req->pol);
+	while (req->nr_ranges)
+		numapol_policy_put(req->ranges[--req->nr_ranges].pol);
+	kvfree(req->ranges);
 	mpol_put(req->old);
 	mpol_put(req->new);
 	mmdrop(req->mm);
@@ -591,12 +604,18 @@ static bool numapol_mmap_lock_free(struct mm_struct *mm)
 	return true;
 }
 
-/* mbind(2) of the request's range of current's mm, without migration. */
-static int numapol_mbind_current(struct numapol_req *req)
+/*
+ * mbind(2) of one range of current's mm, without migration. The first
+ * range of a request moves it from RUNNING to COMMITTED, the others
+ * find it COMMITTED unless the writer was killed meanwhile.
+ */
+static int numapol_mbind_one(struct numapol_req *req, struct numapol_range *r,
+			     int expect)
 {
-	const struct numapol_policy *pol = req->pol;
+	const struct numapol_policy *pol = r->pol;
 	unsigned short mode = MPOL_DEFAULT, flags = 0;
 	nodemask_t nodes = NODE_MASK_NONE;
+	unsigned long mbind_flags = 0;
 	struct vm_area_struct *vma;
 	struct mempolicy *vpol;
 	pgoff_t ilx;
@@ -611,38 +630,59 @@ static int numapol_mbind_current(struct numapol_req *req)
 		if (flags & MPOL_F_NUMA_BALANCING)
 			flags |= MPOL_F_MOF | MPOL_F_MORON;
 	}
+	/* Without a move, mbind(2) itself reports misplaced pages. */
+	if ((r->flags & NUMAPOL_RANGE_STRICT) &&
+	    !(r->flags & NUMAPOL_RANGE_MOVE))
+		mbind_flags = MPOL_MF_STRICT;
 	/*
 	 * do_mbind() waits for the mmap_lock uninterruptibly. Make sure it is
 	 * free first, waiting (killably, a tick at a time) no longer than the
 	 * writer does: a long holder makes the write fail with -EAGAIN,
-	 * having changed nothing, instead of hanging it.
+	 * having changed nothing (more), instead of hanging it.
 	 */
 	while (!numapol_mmap_lock_free(current->mm)) {
-		if (atomic_read(&req->state) != NUMAPOL_RUNNING)
+		if (atomic_read(&req->state) != expect)
 			return -EINTR;	/* the writer was killed */
 		if (time_after(jiffies, req->deadline))
 			return -EAGAIN;
 		if (schedule_timeout_killable(1) && fatal_signal_pending(current))
 			return -EINTR;
 	}
-	if (atomic_cmpxchg(&req->state, NUMAPOL_RUNNING,
-			   NUMAPOL_COMMITTED) != NUMAPOL_RUNNING)
+	if (atomic_cmpxchg(&req->state, expect,
+			   NUMAPOL_COMMITTED) != expect)
 		return -EINTR;
-	ret = do_mbind(req->start, req->end - req->start, mode, flags,
-		       &nodes, req->mbind_flags,
-		       pol ? pol->home_node : NUMA_NO_NODE);
+	ret = do_mbind(r->start, r->end - r->start, mode, flags, &nodes,
+		       mbind_flags, pol ? pol->home_node : NUMA_NO_NODE);
 	if (ret || !pol)
 		return ret;
 
 	/* The nodes the range's pages belong on, as the policy now says. */
 	mmap_read_lock(current->mm);
-	vma = vma_lookup(current->mm, req->start);
-	vpol = vma ? __get_vma_policy(vma, req->start, &ilx) : NULL;
+	vma = vma_lookup(current->mm, r->start);
+	vpol = vma ? __get_vma_policy(vma, r->start, &ilx) : NULL;
 	if (vpol && vpol->mode != MPOL_LOCAL)
-		req->move_to = vpol->nodes;
+		r->move_to = vpol->nodes;
 	mpol_cond_put(vpol);
 	mmap_read_unlock(current->mm);
 	return 0;
+}
+
+/*
+ * The request's ranges, in order, by current: one round trip for all of
+ * them. It stops at the first failure; those before it stay set.
+ */
+static int numapol_mbind_current(struct numapol_req *req)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < req->nr_ranges && !ret; i++) {
+		ret = numapol_mbind_one(req, &req->ranges[i],
+					i ? NUMAPOL_COMMITTED : NUMAPOL_RUNNING);
+		if (!ret)
+			req->nr_done = i + 1;
+		cond_resched();
+	}
+	return ret;
 }
 
 /*
@@ -1278,55 +1318,87 @@ int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,
 	return security_task_movememory(task);
 }
 
+/* Move the pages of a range set with NUMAPOL_RANGE_MOVE. */
+static int numapol_move_range(struct mm_struct *mm, struct numapol_range *r,
+			      bool lru_off)
+{
+	unsigned long failed = 0;
+	nodemask_t from;
+	long moved;
+
+	if (!(r->flags & NUMAPOL_RANGE_MOVE) || !r->pol ||
+	    nodes_empty(r->move_to))
+		return 0;
+	nodes_andnot(from, node_states[N_MEMORY], r->move_to);
+	if (!lru_off)
+		lru_cache_disable();
+	moved = numapol_migrate_range(mm, r->start, r->end, &from,
+				      &r->move_to, ULONG_MAX,
+				      r->flags & NUMAPOL_RANGE_MOVE_ALL, &failed);
+	if (!lru_off)
+		lru_cache_enable();
+	if (moved < 0)
+		return moved;
+	/* As mbind(2) with MPOL_MF_STRICT. */
+	if ((r->flags & NUMAPOL_RANGE_STRICT) &&
+	    (failed || !nodes_subset(r->move_to, cpuset_current_mems_allowed)))
+		return -EIO;
+	return 0;
+}
+
 /**
- * numapol_set_range - set the policy of an address range, as mbind(2) would
+ * numapol_set_ranges - set the policies of address ranges, as mbind(2) would
  * @task: a thread of the target process
  * @mm: the target's mm, as checked by numapol_access_mm(), with a user
  *	reference (mmget()) held by the caller
- * @start: start of the range, page aligned
- * @end: its end (exclusive), page aligned
- * @pol: the policy, or NULL to remove the range's VMA policy
- * @flags: NUMAPOL_RANGE_MOVE: also migrate the range's pages to the
- *	policy's nodes (only those mapped by this process alone, unless
+ * @ranges: the ranges, applied in this order; each page aligned, with its
+ *	policy (NULL to remove the range's VMA policy) and flags:
+ *	NUMAPOL_RANGE_MOVE: also migrate the range's pages to the policy's
+ *	nodes (only those mapped by this process alone, unless
  *	NUMAPOL_RANGE_MOVE_ALL); NUMAPOL_RANGE_STRICT: as mbind(2)'s
  *	MPOL_MF_STRICT, -EIO when pages of the range are not on the policy's
  *	nodes (without a move: the policy is then not set) or could not be
  *	moved there (also: some of the nodes are outside the caller's cpuset,
- *	where it cannot allocate); NUMAPOL_RANGE_LRU_OFF: the
- *	caller has called lru_cache_disable() (once for several ranges), see
- *	numapol_migrate_range()
+ *	where it cannot allocate)
+ * @n: how many (at least one)
+ * @flags: NUMAPOL_RANGE_LRU_OFF: the caller has called lru_cache_disable()
+ *	(once for several calls), see numapol_migrate_range()
  *
- * A thread of the target calls do_mbind() itself (task_work), so VMAs are
- * split and merged, nodes checked against the target's cpuset and locks
- * taken exactly as for the target's own mbind(2); the caller waits. With
- * @move, the pages of the range that sit elsewhere are then migrated to
- * the policy's nodes (spread over them) by the caller, in batches, as
- * numapol_migrate_range() does: the target is never the migration engine.
+ * A thread of the target calls do_mbind() itself (task_work) for every
+ * range, one after the other in one task_work: one round trip for all of
+ * them. VMAs are split and merged, nodes checked against the target's
+ * cpuset and locks taken exactly as for the target's own mbind(2); the
+ * caller waits. Then the pages of the ranges with NUMAPOL_RANGE_MOVE that
+ * sit elsewhere are migrated to the policy's nodes (spread over them) by
+ * the caller, in batches, as numapol_migrate_range() does: the target is
+ * never the migration engine. A home node in a policy is set with it, as
+ * set_mempolicy_home_node(2) would set it. The ranges are copied: @ranges
+ * is the caller's again on return.
  *
- * A home node in @pol is set with the policy, as set_mempolicy_home_node(2)
- * would set it.
- *
- * Return: 0, or as mbind(2) (-EFAULT for a hole in the range, ...);
- * -EINVAL for nodes the target may not use; -ESRCH when the target has
- * exited or called execve() since @mm was taken; -EAGAIN when the target
- * did not run the change within numapol.timeout_ms (nothing changed);
- * -EINTR when the caller was killed (the range has its old or its new
- * policy; with @move, pages moved so far stay moved).
+ * Return: 0, or the error of the first range that failed, the ranges
+ * before it being set (and moved): as mbind(2) (-EFAULT for a hole in the
+ * range, ...); -EINVAL for nodes the target may not use; -ESRCH when the
+ * target has exited or called execve() since @mm was taken; -EAGAIN when
+ * the target did not get to it within numapol.timeout_ms; -EINTR when the
+ * caller was killed (a range being set has its old or its new policy;
+ * pages moved so far stay moved); -ENOMEM.
  */
-int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
-		      unsigned long start, unsigned long end,
-		      struct numapol_policy *pol, unsigned int flags)
+int numapol_set_ranges(struct task_struct *task, struct mm_struct *mm,
+		       const struct numapol_range *ranges, int n,
+		       unsigned int flags)
 {
 	struct numapol_req *req;
 	unsigned long deadline;
-	unsigned long failed = 0;
 	struct task_struct *t;
-	nodemask_t from;
-	long moved;
-	int ret;
+	int i, ret;
 
-	if ((start | end) & ~PAGE_MASK || end <= start)
+	if (n <= 0)
 		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if ((ranges[i].start | ranges[i].end) & ~PAGE_MASK ||
+		    ranges[i].end <= ranges[i].start)
+			return -EINVAL;
+	}
 	if (task->flags & PF_KTHREAD)
 		return -EINVAL;
 	ret = security_task_movememory(task);
@@ -1341,48 +1413,80 @@ int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 		t = get_task_struct(current);
 	else
 		t = numapol_live_thread(task);
-	req = numapol_req_alloc(t, mm, pol);
+	req = numapol_req_alloc(t, mm, NULL);
 	put_task_struct(t);
-	if (!req) {
+	if (req)
+		req->ranges = kvmemdup(ranges, n * sizeof(*ranges),
+				       GFP_KERNEL_ACCOUNT);
+	if (!req || !req->ranges) {
+		if (req)
+			numapol_req_put(req);
 		ret = -ENOMEM;
 		goto unlock;
 	}
+	/* The work may outlive the caller (killed): its own references. */
+	for (i = 0; i < n; i++) {
+		if (req->ranges[i].pol)
+			numapol_policy_get(req->ranges[i].pol);
+		nodes_clear(req->ranges[i].move_to);
+	}
+	req->nr_ranges = n;
 	req->range = true;
-	req->start = start;
-	req->end = end;
 	req->deadline = deadline;
-	/* Without a move, mbind(2) itself reports misplaced pages. */
-	if ((flags & NUMAPOL_RANGE_STRICT) && !(flags & NUMAPOL_RANGE_MOVE))
-		req->mbind_flags = MPOL_MF_STRICT;
 
 	numapol_req_queue(req);
 	ret = numapol_req_wait(req, deadline);
 	if (ret && numapol_req_settle(req))
 		ret = 0;	/* it had started, and has completed */
+	/* Killed or timed out before it started: nothing was set. */
+	n = ret ? 0 : req->nr_done;
 	if (!ret)
 		ret = req->ret;
-	if (!ret && (flags & NUMAPOL_RANGE_MOVE) && pol &&
-	    !nodes_empty(req->move_to)) {
-		nodes_andnot(from, node_states[N_MEMORY], req->move_to);
-		if (!(flags & NUMAPOL_RANGE_LRU_OFF))
-			lru_cache_disable();
-		moved = numapol_migrate_range(mm, start, end, &from,
-					      &req->move_to, ULONG_MAX,
-					      flags & NUMAPOL_RANGE_MOVE_ALL,
-					      &failed);
-		if (!(flags & NUMAPOL_RANGE_LRU_OFF))
-			lru_cache_enable();
-		if (moved < 0)
-			ret = moved;
-		else if ((flags & NUMAPOL_RANGE_STRICT) &&
-			 (failed || !nodes_subset(req->move_to,
-						  cpuset_current_mems_allowed)))
-			ret = -EIO;	/* as mbind(2) with MPOL_MF_STRICT */
+	/* The ranges set are moved, also when a later one failed. */
+	for (i = 0; i < n; i++) {
+		int err = numapol_move_range(mm, &req->ranges[i],
+					     flags & NUMAPOL_RANGE_LRU_OFF);
+
+		if (err) {
+			ret = err;
+			break;
+		}
 	}
 	numapol_req_put(req);
 unlock:
 	mutex_unlock(&task->signal->numapol_mutex);
 	return ret;
+}
+
+/**
+ * numapol_set_range - set the policy of an address range, as mbind(2) would
+ * @task: a thread of the target process
+ * @mm: as for numapol_set_ranges()
+ * @start: start of the range, page aligned
+ * @end: its end (exclusive), page aligned
+ * @pol: the policy, or NULL to remove the range's VMA policy
+ * @flags: NUMAPOL_RANGE_MOVE, _MOVE_ALL, _STRICT for the range, and
+ *	NUMAPOL_RANGE_LRU_OFF, as for numapol_set_ranges()
+ *
+ * numapol_set_ranges() of one range.
+ *
+ * Return: as numapol_set_ranges(); on any error but -EINTR the range
+ * keeps its policy unless the error came after it was set (-EIO,
+ * a failed migration).
+ */
+int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
+		      unsigned long start, unsigned long end,
+		      struct numapol_policy *pol, unsigned int flags)
+{
+	struct numapol_range r = {
+		.start = start,
+		.end = end,
+		.pol = pol,
+		.flags = flags & ~NUMAPOL_RANGE_LRU_OFF,
+	};
+
+	return numapol_set_ranges(task, mm, &r, 1,
+				  flags & NUMAPOL_RANGE_LRU_OFF);
 }
 
 /* Tokens numa_maps itself prints after the policy: a restore ignores them. */
@@ -1576,6 +1680,7 @@ struct numapol_isolate {
 	struct list_head *lists;	/* by target node */
 	bool move_all;			/* also pages mapped elsewhere */
 	unsigned long failed;		/* folios that could not be taken */
+	struct folio *last_large;	/* compared only, never used */
 };
 
 static bool numapol_isolate_full(struct numapol_isolate *iso)
@@ -1599,6 +1704,12 @@ static void numapol_isolate_folio(struct numapol_isolate *iso,
 	if (!node_isset(folio_nid(folio), *iso->from) ||
 	    nr > iso->budget - iso->isolated)
 		return;
+	/* A large folio mapped by several PTEs: taken at the first. */
+	if (nr > 1) {
+		if (folio == iso->last_large)
+			return;
+		iso->last_large = folio;
+	}
 	iso->node = next_node_in(node, *iso->to);
 	switch (__add_folio_for_migration(folio, node, &iso->lists[node],
 					  iso->move_all)) {

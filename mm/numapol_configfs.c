@@ -64,14 +64,22 @@
  *   never take a group lock on our behalf, and the core waits for each
  *   at most numapol.timeout_ms, so a target that is itself blocked on a
  *   group lock (or stopped) makes the operation fail with EAGAIN instead
- *   of deadlocking. While mkdir of a binding waits so, su_mutex is held:
- *   other mkdir under numapol/ wait as long (killably).
- * - rmdir of a binding (drop_item, which cannot fail) waits for its group
- *   lock killably only. If it is killed first, the binding stays queued
- *   on the group's @dropped list and the lock's holder hands it to a
- *   worker when it unlocks (numapol_cfs_unlock()). Until then its target
- *   keeps its policy; a mkdir of the same process (in any group) first
- *   waits, killably, for it to be finished.
+ *   of deadlocking.
+ * - configfs holds its subsystem mutex (su_mutex) around make_item and
+ *   drop_item, and every mkdir and rmdir under numapol/ waits for it
+ *   uninterruptibly. rmdir waits for a busy group lock at most
+ *   numapol.timeout_ms, killably; then it leaves the binding queued on
+ *   the group's @dropped list, to be finished by the group's worker once
+ *   the lock is free (numapol_cfs_unlock()). Until then its target keeps
+ *   its policy, and
+ *   a mkdir of the same process (in any group) waits up to
+ *   numapol.timeout_ms for it to be finished (else -EBUSY). mkdir itself
+ *   waits for the group lock killably, as long as a policy write holds
+ *   it (one timeout per member at most); meanwhile other mkdir and rmdir
+ *   under numapol/ wait for su_mutex, uninterruptibly: a known limit,
+ *   which a re-apply that waits for all members at once would bound to
+ *   one timeout. Waits for the targets themselves (mkdir applies the
+ *   group's policy, rmdir resets) are bounded by the core.
  */
 
 #include <linux/configfs.h>
@@ -143,15 +151,15 @@ static void numapol_cfs_finish_dropped(struct numapol_cfs_group *grp)
 }
 
 /*
- * Unlock a group. A binding's rmdir (drop_item, which cannot fail) queues
- * the binding on @dropped, then waits for the lock killably and finishes
- * it; if it is killed first, the binding stays queued. Whoever unlocks
- * hands what is queued to @drop_work: not finished in its own context,
- * which may be that of a killed writer, or of a reader. The queue is never
- * left behind: either the dropper gets the lock, or the holder, after
- * unlocking, sees the queued binding (each side writes, then a full
- * barrier, then reads what the other side writes). The work finds nothing
- * left when the dropper got there first.
+ * Unlock a group. A binding's rmdir (drop_item, which cannot fail and must
+ * not wait long) queues the binding on @dropped and finishes it itself
+ * only if it gets the lock (a mutex_trylock() that succeeds, within
+ * numapol.timeout_ms). Whoever unlocks hands what is
+ * queued to @drop_work: not finished in its own context, which may be
+ * that of a killed writer, or of a reader. The queue is never left
+ * behind: either the dropper's trylock sees the lock free, or the holder,
+ * after unlocking, sees the queued binding (each side writes, then a full
+ * barrier, then reads what the other side writes).
  */
 static void numapol_cfs_unlock(struct numapol_cfs_group *grp)
 {
@@ -182,6 +190,28 @@ static void numapol_cfs_drop_work(struct work_struct *work)
 static int numapol_cfs_lock_killable(struct numapol_cfs_group *grp)
 {
 	return mutex_lock_killable(&grp->lock);
+}
+
+/*
+ * The group lock for rmdir, which configfs calls with its subsystem mutex
+ * held: every other mkdir and rmdir under numapol/ waits for that mutex,
+ * uninterruptibly. A policy write may hold the group lock for one timeout
+ * per member, so wait no longer than numapol.timeout_ms, and killably.
+ * Polling, it may lose the lock to waiters: it is only used where giving
+ * up is harmless. Return: 0, -EAGAIN (the group stayed busy) or -EINTR.
+ */
+static int numapol_cfs_lock_bounded(struct numapol_cfs_group *grp)
+{
+	unsigned long deadline = numapol_deadline();
+
+	while (!mutex_trylock(&grp->lock)) {
+		if (time_after(jiffies, deadline))
+			return -EAGAIN;
+		schedule_timeout_killable(1);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
 }
 
 /*
@@ -790,6 +820,7 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 	struct numapol_cfs_binding *b;
 	struct mm_struct *mm = NULL;
 	struct task_struct *task;
+	unsigned long deadline;
 	struct pid *pid;
 	int ret;
 
@@ -817,33 +848,32 @@ static struct config_item *numapol_cfs_task_make(struct config_group *group,
 	pid = NULL;
 	b->cred = get_current_cred();
 
+	deadline = numapol_deadline();
 	for (;;) {
 		struct numapol_cfs_binding *old;
-		struct numapol_cfs_group *busy = NULL;
+		bool busy = false;
 
 		spin_lock(&numapol_cfs_tasks_lock);
 		old = numapol_cfs_find_task(b->pid);
-		if (!old) {
+		if (!old)
 			list_add_tail(&b->all, &numapol_cfs_tasks);
-		} else if (READ_ONCE(old->dropped)) {
-			/* Alive: its binding on @dropped pins it. */
-			busy = old->grp;
-			config_group_get(&busy->group);
-		} else {
+		else if (READ_ONCE(old->dropped))
+			busy = true;	/* removed, its reset not yet made */
+		else
 			ret = -EBUSY;
-		}
 		spin_unlock(&numapol_cfs_tasks_lock);
 		if (!busy)
 			break;
-		/* Removed, not yet released: finish it (killably) first. */
-		ret = numapol_cfs_lock_killable(busy);
-		if (!ret) {
-			numapol_cfs_finish_dropped(busy);
-			numapol_cfs_unlock(busy);
-		}
-		config_group_put(&busy->group);
-		if (ret)
+		/* Its group's current operation ends within a timeout. */
+		if (time_after(jiffies, deadline)) {
+			ret = -EBUSY;
 			break;
+		}
+		schedule_timeout_killable(1);
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 	}
 	if (ret)
 		goto out_free;
@@ -892,34 +922,46 @@ out_task:
 static void numapol_cfs_finish_drop(struct numapol_cfs_binding *b)
 {
 	const struct cred *old = NULL;
+	int ret = 0;
 
 	lockdep_assert_held(&b->grp->lock);
-	list_del(&b->node);
 	if (b->cred)
 		old = override_creds(b->cred);
+	if (b->kind == NUMAPOL_CFS_TASK)
+		ret = numapol_cfs_apply(b, numapol_cfs_default, false);
+	else if (b->enabled)
+		ret = numapol_cfs_apply(b, NULL, false);
+	if (old)
+		revert_creds(old);
+	/*
+	 * Whoever finishes it was killed meanwhile (rmdir): not a reason to
+	 * leave the target its policy. Queued again, it goes to the worker.
+	 */
+	if (ret == -EINTR && fatal_signal_pending(current)) {
+		llist_add(&b->drop, &b->grp->dropped);
+		return;
+	}
+	list_del(&b->node);
 	if (b->kind == NUMAPOL_CFS_TASK) {
-		numapol_cfs_apply(b, numapol_cfs_default, false);
 		numapol_cfs_set_pol(b, NULL);
 		/* Only now may another group bind the process. */
 		spin_lock(&numapol_cfs_tasks_lock);
 		list_del(&b->all);
 		spin_unlock(&numapol_cfs_tasks_lock);
 	} else if (b->enabled) {
-		numapol_cfs_apply(b, NULL, false);
 		numapol_cfs_range_disabled(b);
 	}
-	if (old)
-		revert_creds(old);
 	config_item_put(&b->item);
 }
 
 /*
- * rmdir of a binding. The group lock may be held by a policy write that
- * waits for each member in turn (up to one numapol.timeout_ms each), and
- * drop_item cannot fail: wait for it killably only. The binding is first
- * queued and marked, so that it takes no part in what the holder is doing
- * (numapol_cfs_active()); if rmdir is killed while waiting, the holder's
- * unlock hands it to the group's worker (numapol_cfs_unlock()).
+ * rmdir of a binding. configfs calls it with its subsystem mutex held, and
+ * it cannot fail: it must not wait long for the group lock, which a policy
+ * write may hold for one timeout per member. The binding is marked, so
+ * that it takes no part in what a holder is doing (numapol_cfs_active()),
+ * and queued; it is finished here if the group is free within
+ * numapol.timeout_ms, else handed to the group's worker when the holder
+ * unlocks (numapol_cfs_unlock()).
  */
 static void numapol_cfs_binding_drop(struct config_group *group,
 				     struct config_item *item)
@@ -928,9 +970,9 @@ static void numapol_cfs_binding_drop(struct config_group *group,
 	struct numapol_cfs_group *grp = b->grp;
 
 	WRITE_ONCE(b->dropped, true);
-	/* A full barrier before the lock; see numapol_cfs_unlock(). */
+	/* A full barrier before the trylock; see numapol_cfs_unlock(). */
 	llist_add(&b->drop, &grp->dropped);
-	if (!mutex_lock_killable(&grp->lock)) {
+	if (!numapol_cfs_lock_bounded(grp)) {
 		numapol_cfs_finish_dropped(grp);
 		numapol_cfs_unlock(grp);
 	}
@@ -954,6 +996,7 @@ static struct config_item *numapol_cfs_range_make(struct config_group *group,
 	struct numapol_cfs_group *grp =
 		container_of(group, struct numapol_cfs_group, ranges);
 	struct numapol_cfs_binding *b;
+	int ret;
 
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
@@ -961,9 +1004,10 @@ static struct config_item *numapol_cfs_range_make(struct config_group *group,
 	b->grp = grp;
 	b->kind = NUMAPOL_CFS_RANGE;
 	INIT_LIST_HEAD(&b->all);
-	if (numapol_cfs_lock_killable(grp)) {
+	ret = numapol_cfs_lock_killable(grp);
+	if (ret) {
 		kfree(b);
-		return ERR_PTR(-EINTR);
+		return ERR_PTR(ret);
 	}
 	config_item_init_type_name(&b->item, name, &numapol_cfs_range_type);
 	list_add_tail(&b->node, &grp->bindings);

@@ -383,6 +383,14 @@ SYSCALL_DEFINE6(process_mbind, int, pidfd, unsigned long, start,
 		return -EINVAL;
 	if ((flags & MPOL_MF_MOVE_ALL) && !capable(CAP_SYS_NICE))
 		return -EPERM;
+	/* As mbind(2), before anything else (a tag is in the high bits). */
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (start + len < start)
+		return -EINVAL;
+	if (!len)
+		return 0;
 	if (!(flags & MPOL_MF_STRICT))
 		rflags = 0;
 	if (flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))
@@ -415,11 +423,10 @@ SYSCALL_DEFINE6(process_mbind, int, pidfd, unsigned long, start,
 	}
 	start = untagged_addr_remote(mm, start);
 	mmap_read_unlock(mm);
-	len = PAGE_ALIGN(len);
 	end = start + len;
-	if ((start & ~PAGE_MASK) || end < start)
+	if (end < start)
 		ret = -EINVAL;
-	else if (end > start)
+	else
 		ret = numapol_set_range(task, mm, start, end, pol, rflags);
 out_mmput:
 	mmput(mm);

@@ -144,6 +144,38 @@ fig("policy_write.threads64", ["policy_write.threads64.median_us"], "release",
 def ratio(a, b):
     return None if a is None or b is None or b == 0 else round(a / b, 4)
 
+# The floors of a synchronous remote change, measured in the same boots.
+wk_med = med("release", "floors.wakeup_rtt.median_us")
+wk_p99 = med("release", "floors.wakeup_rtt.p99_us")
+sg_med = med("release", "floors.signal_rtt.median_us")
+sg_p99 = med("release", "floors.signal_rtt.p99_us")
+R["wakeup_rtt"] = {"median_us": wk_med, "p99_us": wk_p99}
+R["signal_rtt"] = {"median_us": sg_med, "p99_us": sg_p99}
+fig("wakeup_rtt", ["wakeup_rtt.median_us", "wakeup_rtt.p99_us"], "release",
+    note="writer on CPU 0 wakes a process asleep in read(2) on CPU 1, which "
+    "answers over a pipe; 200 round trips per boot")
+fig("signal_rtt", ["signal_rtt.median_us", "signal_rtt.p99_us"], "release",
+    note="writer kill(2)s a process spinning on CPU 1, whose handler answers "
+    "over a pipe; 200 round trips per boot")
+rs = ratio(sl_med, wk_med)
+rb = ratio(bu_p99, sg_p99)
+R["policy_write_vs_floor"] = {"sleeping_median": rs, "busy_p99": rb}
+fig("policy_write_vs_floor.sleeping_median", ["policy_write_vs_floor.sleeping_median"],
+    "release", "<= 2 (policy_write.sleeping.median_us / wakeup_rtt.median_us)",
+    le(rs, 2.0), "ratio of the medians over boots")
+fig("policy_write_vs_floor.busy_p99", ["policy_write_vs_floor.busy_p99"],
+    "release", "<= 2 (policy_write.busy.p99_us / signal_rtt.p99_us)",
+    le(rb, 2.0), "ratio of the medians over boots")
+rself = med("release", "restore.self_ms")
+rwr = med("release", "restore.write_ms")
+rrat = ratio(rwr, rself)
+R["numa_maps_restore"] = {"write_ms": rwr, "self_mbind_ms": rself, "ratio": rrat}
+fig("numa_maps_restore", ["numa_maps_restore.write_ms", "numa_maps_restore.self_mbind_ms",
+    "numa_maps_restore.ratio"], "release",
+    "ratio <= 2 (write of the saved numa_maps / the target's own mbind(2) calls)",
+    le(rrat, 2.0), "10,000 mappings each with its own policy, reset to default, "
+    "then the saved numa_maps written back in 64 KiB writes; 3 per boot")
+
 fr = ratio(med("release", "fault.mib_s"), med("stock", "fault.mib_s"))
 R["fault_ratio"] = fr
 fig("fault_ratio", ["fault_ratio"], "release / stock (same config), alternating boots",

@@ -208,6 +208,37 @@ static int numapol_maps_check_migrations(struct task_struct *task, bool cap,
 	return 0;
 }
 
+/*
+ * Set the policies of @lines[0] and of the policy lines that follow it, up
+ * to the first migration line, with one numapol_set_ranges() call. *@used
+ * is how many lines (skipped ones included) were taken.
+ */
+static int numapol_maps_set_run(struct task_struct *live, struct mm_struct *mm,
+				struct numapol_maps_line *lines, int n, int *used)
+{
+	struct numapol_range *ranges;
+	int i, nr = 0, ret;
+
+	for (i = 0; i < n && (lines[i].skip || lines[i].pol); i++)
+		nr += !lines[i].skip;
+	*used = i;
+	ranges = kvcalloc(nr, sizeof(*ranges), GFP_KERNEL_ACCOUNT);
+	if (!ranges)
+		return -ENOMEM;
+	for (i = 0, nr = 0; i < *used; i++) {
+		if (lines[i].skip)
+			continue;
+		ranges[nr].start = lines[i].start;
+		ranges[nr].end = lines[i].end;
+		ranges[nr].pol = lines[i].pol;
+		ranges[nr].flags = lines[i].move ? NUMAPOL_RANGE_MOVE : 0;
+		nr++;
+	}
+	ret = numapol_set_ranges(live, mm, ranges, nr, 0);
+	kvfree(ranges);
+	return ret;
+}
+
 static int numapol_maps_apply(struct file *file,
 			      struct numapol_maps_line *lines, int n)
 {
@@ -251,18 +282,26 @@ static int numapol_maps_apply(struct file *file,
 		if (l->skip)
 			continue;
 		if (l->pol) {
-			unsigned int flags = l->move ? NUMAPOL_RANGE_MOVE : 0;
+			int used = 0;
 
-			if (lru_off)
-				flags |= NUMAPOL_RANGE_LRU_OFF;
-			ret = numapol_set_range(live, mm, l->start, l->end,
-						l->pol, flags);
+			/* Not across waits for the target: on again later. */
+			if (lru_off) {
+				lru_cache_enable();
+				lru_off = false;
+			}
+
+			/*
+			 * This line and the policy lines up to the next
+			 * migration line: one round trip for all of them.
+			 */
+			ret = numapol_maps_set_run(live, mm, l, n - i, &used);
+			i += used - 1;
 			continue;
 		}
 		/*
-		 * Drain every CPU's LRU caches once for the migration lines
-		 * of a write, not per line; not before the first one, so
-		 * that a write of policy lines alone never turns them off.
+		 * Drain every CPU's LRU caches once for consecutive
+		 * migration lines, not per line; they are on again before
+		 * policy lines, whose waits for the target may be long.
 		 */
 		if (!lru_off) {
 			lru_cache_disable();

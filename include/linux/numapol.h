@@ -93,6 +93,7 @@ numapol_policy_get(struct numapol_policy *pol)
 
 void numapol_policy_put(struct numapol_policy *pol);
 
+unsigned long numapol_deadline(void);
 int numapol_check_access(struct task_struct *task);
 int numapol_task_policy_str(struct task_struct *task, char *buf, size_t size);
 int numapol_set_thread(struct task_struct *task, struct mm_struct *mm,
@@ -109,9 +110,28 @@ int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,
 #define NUMAPOL_RANGE_MOVE_ALL	0x4	/* also pages others map */
 #define NUMAPOL_RANGE_STRICT	0x8	/* -EIO for misplaced pages */
 
+/**
+ * struct numapol_range - an address range and the policy to give it
+ * @start: start of the range, page aligned
+ * @end: its end (exclusive), page aligned
+ * @pol: the policy (not a reference of this structure), or NULL to
+ *	remove the range's VMA policy
+ * @flags: NUMAPOL_RANGE_MOVE, NUMAPOL_RANGE_MOVE_ALL, NUMAPOL_RANGE_STRICT
+ * @move_to: used by the core (the nodes the range's pages belong on)
+ */
+struct numapol_range {
+	unsigned long start, end;
+	struct numapol_policy *pol;
+	unsigned int flags;
+	nodemask_t move_to;
+};
+
 int numapol_set_range(struct task_struct *task, struct mm_struct *mm,
 		      unsigned long start, unsigned long end,
 		      struct numapol_policy *pol, unsigned int flags);
+int numapol_set_ranges(struct task_struct *task, struct mm_struct *mm,
+		       const struct numapol_range *ranges, int n,
+		       unsigned int flags);
 long numapol_migrate_range(struct mm_struct *mm, unsigned long start,
 			   unsigned long end, const nodemask_t *from,
 			   const nodemask_t *to, unsigned long max_pages,

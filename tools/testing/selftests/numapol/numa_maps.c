@@ -328,6 +328,59 @@ TEST_F(maps, restore_saved_numa_maps)
 	ASSERT_STREQ(saved, now);
 }
 
+/* How often thread tid of pid has gone to sleep; -1 on error. */
+static long voluntary_switches(pid_t pid, pid_t tid)
+{
+	char path[64], buf[4096], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+	if (np_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strstr(buf, "\nvoluntary_ctxt_switches:");
+	return p ? strtol(p + 25, NULL, 10) : -1;
+}
+
+/*
+ * The policy lines of one write are applied by the process in one round
+ * trip, not one per line: its thread, asleep in read(2), wakes up about
+ * once for 32 lines (it used to wake up once per line). They are applied
+ * in their order: a later line wins where two overlap.
+ */
+TEST_F(maps, policy_lines_one_round_trip)
+{
+	static char text[8192];
+	char buf[512];
+	long before, after;
+	int i, len = 0;
+
+	for (i = 0; i < 32; i++)
+		len += snprintf(text + len, sizeof(text) - len,
+				"%lx-%lx bind:%d\n", self->a + PG(i),
+				self->a + PG(i + 1), 1 + i % 2);
+	/* Overlapping the first two: bind:3, then page 1 back to bind:2. */
+	len += snprintf(text + len, sizeof(text) - len, "%lx-%lx bind:3\n",
+			self->a, self->a + PG(2));
+	len += snprintf(text + len, sizeof(text) - len, "%lx-%lx bind:2\n",
+			self->a + PG(1), self->a + PG(2));
+	before = voluntary_switches(self->t.pid, self->t.pid);
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, write_maps(self->t.pid, text));
+	after = voluntary_switches(self->t.pid, self->t.pid);
+	TH_LOG("34 policy lines: the target slept %ld more times",
+	       after - before);
+	ASSERT_GE(4, after - before);
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a, buf,
+					 sizeof(buf)), "bind:3"));
+	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a + PG(1), buf,
+					 sizeof(buf)), "bind:2"));
+	for (i = 2; i < 32; i++) {
+		ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a + PG(i),
+						 buf, sizeof(buf)),
+				       i % 2 ? "bind:2" : "bind:1"))
+			TH_LOG("page %d: %s", i, buf);
+	}
+}
+
 /* One bad line: EINVAL, and no line of the write is applied. */
 TEST_F(maps, bad_line_applies_nothing)
 {

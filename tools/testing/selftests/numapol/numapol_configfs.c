@@ -440,19 +440,20 @@ TEST_F(cfs, failed_write_changes_nothing)
 
 /*
  * rmdir of a binding while a policy write of its group waits for a
- * stopped member, up to one timeout per member: rmdir waits for the
- * group, but killably (it used to sleep uninterruptibly, a hung task for
- * the watchdog, deaf to SIGKILL). Killed, it still removes the binding;
- * the target's reset is not lost, even when the writer is killed too: it
- * comes once the group is free, and a mkdir of the process meanwhile
- * waits for it instead of failing with EBUSY.
+ * stopped member, up to one timeout per member. configfs runs rmdir and
+ * mkdir under one mutex for the whole numapol/ tree, which the others
+ * wait for uninterruptibly: rmdir must not wait for the group longer than
+ * numapol.timeout_ms (it used to wait for the whole write: a hung task
+ * for the watchdog). It returns; the target is reset once the write ends,
+ * even if the writer is killed, and a mkdir of the process meanwhile
+ * fails with EBUSY after waiting numapol.timeout_ms for that.
  */
 TEST_F(cfs, rmdir_while_group_busy)
 {
-	int old = np_timeout_get(), status = 0, done[2];
+	int old = np_timeout_get(), status = 0, done[2], i;
 	struct pollfd pfd = { .events = POLLIN };
-	pid_t writer, remover;
 	struct target b;
+	pid_t writer;
 
 	ASSERT_LT(0, old);
 	ASSERT_EQ(0, target_start(&b, 1));
@@ -460,9 +461,11 @@ TEST_F(cfs, rmdir_while_group_busy)
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", b.pid)));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("slow")));
+	ASSERT_EQ(0, np_write_file(cfsp("slow/policy"), "prefer:3"));
 	ASSERT_EQ(0, kill(b.pid, SIGSTOP));
 	ASSERT_EQ(0, np_wait_state(b.pid, b.pid, 'T'));
-	ASSERT_EQ(0, np_timeout_set(8000));
+	/* The write's wait: 20 s; everyone else's: 0.3 s. */
+	ASSERT_EQ(0, np_timeout_set(20000));
 	ASSERT_EQ(0, pipe(done));
 	writer = fork();
 	ASSERT_LE(0, writer);
@@ -478,77 +481,27 @@ TEST_F(cfs, rmdir_while_group_busy)
 	pfd.fd = done[0];
 	/* The writer holds the group and waits (killable, "D") for b. */
 	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
+	EXPECT_EQ(0, np_timeout_set(300));
 	EXPECT_EQ(0, threads_not(self->t.pid, "bind:2"));
-	remover = fork();
-	ASSERT_LE(0, remover);
-	if (!remover)
-		_exit(-cfs_rmdir(cfsp("fast/tasks/%d", self->t.pid)));
-	/* rmdir waits for the group... */
-	EXPECT_EQ(0, np_wait_state(remover, remover, 'D'));
+	EXPECT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", self->t.pid)));
+	/* rmdir did not wait for the write: it has not returned yet. */
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
-	/* ... killably: it goes at once, the write still in progress. */
-	EXPECT_EQ(0, kill(remover, SIGKILL));
-	EXPECT_EQ(remover, waitpid(remover, &status, 0));
+	/* The process is not released yet: its reset is still to come. */
+	EXPECT_EQ(-EBUSY, cfs_mkdir(cfsp("slow/tasks/%d", self->t.pid)));
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
-	EXPECT_TRUE(WIFSIGNALED(status));
-	/* The binding is gone all the same. */
-	EXPECT_NE(0, access(cfsp("fast/tasks/%d", self->t.pid), F_OK));
-	/* Kill the writer too: the reset must not be lost with it. */
+	/* Killed, the writer lets the group go: the reset is not lost. */
 	EXPECT_EQ(0, kill(writer, SIGKILL));
 	EXPECT_EQ(writer, waitpid(writer, &status, 0));
 	close(done[0]);
 	EXPECT_TRUE(WIFSIGNALED(status));
 	EXPECT_STREQ("default", CFS_READ(cfsp("fast/policy")));
-	/*
-	 * A mkdir of the process (here, in another group) waits for its
-	 * reset and release by the group's worker, not EBUSY.
-	 */
-	EXPECT_EQ(0, np_write_file(cfsp("slow/policy"), "prefer:3"));
+	/* The group's worker resets it: an event, waited for (5 s). */
+	for (i = 0; i < 500 && threads_not(self->t.pid, "default"); i++)
+		usleep(10000);
+	EXPECT_EQ(0, threads_not(self->t.pid, "default"));
 	EXPECT_EQ(0, cfs_mkdir(cfsp("slow/tasks/%d", self->t.pid)));
 	EXPECT_EQ(0, threads_not(self->t.pid, "prefer:3"));
 	EXPECT_EQ(0, cfs_rmdir(cfsp("slow/tasks/%d", self->t.pid)));
-	EXPECT_EQ(0, threads_not(self->t.pid, "default"));
-	np_timeout_set(old);
-	kill(b.pid, SIGCONT);
-	target_stop(&b);
-}
-
-/*
- * The reset of a binding removed by a killed rmdir is made by the group's
- * worker once the group is free: it happens even if the write that held
- * the group is killed, and nobody has to mkdir the process again.
- */
-TEST_F(cfs, killed_rmdir_reset_not_lost)
-{
-	int old = np_timeout_get(), status = 0, i;
-	pid_t writer, remover;
-	struct target b;
-
-	ASSERT_LT(0, old);
-	ASSERT_EQ(0, target_start(&b, 1));
-	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
-	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", b.pid)));
-	ASSERT_EQ(0, kill(b.pid, SIGSTOP));
-	ASSERT_EQ(0, np_wait_state(b.pid, b.pid, 'T'));
-	ASSERT_EQ(0, np_timeout_set(8000));
-	writer = fork();
-	ASSERT_LE(0, writer);
-	if (!writer)
-		_exit(-np_write_file(cfsp("fast/policy"), "bind:2"));
-	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
-	EXPECT_EQ(0, threads_not(self->t.pid, "bind:2"));
-	remover = fork();
-	ASSERT_LE(0, remover);
-	if (!remover)
-		_exit(-cfs_rmdir(cfsp("fast/tasks/%d", self->t.pid)));
-	EXPECT_EQ(0, np_wait_state(remover, remover, 'D'));
-	EXPECT_EQ(0, kill(remover, SIGKILL));
-	EXPECT_EQ(remover, waitpid(remover, &status, 0));
-	EXPECT_EQ(0, kill(writer, SIGKILL));
-	EXPECT_EQ(writer, waitpid(writer, &status, 0));
-	/* The worker's reset: an event to wait for, bounded (5 s). */
-	for (i = 0; i < 500 && threads_not(self->t.pid, "default"); i++)
-		usleep(10000);
 	EXPECT_EQ(0, threads_not(self->t.pid, "default"));
 	np_timeout_set(old);
 	kill(b.pid, SIGCONT);
@@ -1256,7 +1209,14 @@ TEST_F_TIMEOUT(cfs, race_bindings_exit_exec, 120)
 							   "0"));
 			ASSERT_EQ(0, cfs_rmdir(cfsp("fast/ranges/r%d", i)));
 			ASSERT_EQ(0, cfs_rmdir(cfsp("fast/tasks/%d", pid)));
-			/* Unbound, a live target is back to "default". */
+			/*
+			 * Unbound, a live target is back to "default": at
+			 * once, or, when a writer held the group, as soon as
+			 * it is done (bounded wait for that event).
+			 */
+			for (j = 0; i != quit && i != 2 && j < 500 &&
+			     threads_not(pid, "default"); j++)
+				usleep(10000);
 			if (i != quit && i != 2)
 				ASSERT_EQ(0, threads_not(pid, "default"))
 					TH_LOG("round %d, target %d", round, i);

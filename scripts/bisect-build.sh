@@ -33,6 +33,7 @@ configure() {
 fails=0
 for p in "$work"/series/*.patch; do
 	name=$(basename "$p")
+	case "$name" in 0000-*) continue ;; esac	# the cover letter
 	patch -s -p1 -d "$work/linux" --no-backup-if-mismatch < "$p"
 	if ! grep -q '^diff --git a/\(fs\|mm\|include\|kernel\|lib\|arch\)/' "$p" &&
 	   ! grep -q '^diff --git a/.*Kconfig' "$p"; then

@@ -25,7 +25,10 @@ if ! "$top/scripts/series.sh" "$series" >/dev/null; then
 fi
 for p in "$series"/*.patch; do
 	[ -e "$p" ] || continue
-	case "$p" in *numacfg*) continue ;; esac	# userspace, not kernel style
+	case "$p" in
+	*/0000-*) continue ;;		# the cover letter: prose, no patch
+	*numacfg*) continue ;;		# userspace, not kernel style
+	esac
 	n=$((n + 1))
 	(cd "$out/linux" && "$cp" "${opts[@]}" "$p") || bad=$((bad + 1))
 done

@@ -6,6 +6,13 @@
 # message: subject line, blank line, body, Signed-off-by), `files` (the
 # files of ours the patch adds, one per line) and *.diff (its hunks to
 # existing kernel files). Every file of ours must belong to one patch.
+#
+# patches/00-cover-letter, if present, is patch 0/N: its first line is the
+# subject, then a blank line, then the body in plain text. A line
+# "%%SHORTLOG%%" marks where the shortlog and diffstat go: git format-patch
+# --cover-letter appends them after the body, so the marker must be last.
+# The cover letter has no diff: `git am` every file but
+# 0000-cover-letter.patch (git send-email sends it as patch 0/N).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${NUMAPOL_OUT:-$top/out}
@@ -51,6 +58,55 @@ for p in patches/*/; do
 	git -C "$repo" add -A
 	git -C "$repo" commit -q -F "$top/$p/message"
 done
+cover=patches/00-cover-letter
+cover_opt=()
+if [ -f "$cover" ]; then
+	subject=$(head -n 1 "$cover")
+	[ -n "$subject" ] || { echo "series: $cover: no subject on line 1" >&2; exit 1; }
+	[ -z "$(sed -n 2p "$cover")" ] ||
+		{ echo "series: $cover: line 2 must be blank" >&2; exit 1; }
+	# The blurb goes into a mail without a charset header.
+	if LC_ALL=C grep -qn '[^[:print:][:space:]]' "$cover"; then
+		echo "series: $cover: only ASCII text, please" >&2
+		exit 1
+	fi
+	if sed '1,/^%%SHORTLOG%%$/d' "$cover" | grep -q '[^[:space:]]' &&
+	   grep -q '^%%SHORTLOG%%$' "$cover"; then
+		echo "series: $cover: text after %%SHORTLOG%% (the shortlog comes last)" >&2
+		exit 1
+	fi
+	cover_opt=(--cover-letter)
+fi
 rm -rf "$dest" && mkdir -p "$dest"
-git -C "$repo" format-patch -q -o "$dest" "$base..HEAD"
+git -C "$repo" format-patch -q ${cover_opt[@]+"${cover_opt[@]}"} -o "$dest" \
+	"$base..HEAD"
+if [ -f "$cover" ]; then
+	# Fill format-patch's template: the subject, and the body up to the
+	# %%SHORTLOG%% marker (without trailing blank lines) as the blurb;
+	# format-patch has already put the shortlog and diffstat after it.
+	blurb=$repo/.cover-blurb	# removed with $repo
+	tail -n +3 "$cover" | sed '/^%%SHORTLOG%%$/,$d' |
+		sed -e ':a' -e '/^[[:space:]]*$/{$d;N;ba' -e '}' > "$blurb"
+	letter=$dest/0000-cover-letter.patch
+	[ -f "$letter" ] || { echo "series: format-patch made no $letter" >&2; exit 1; }
+	# (The subject comes through the environment: awk -v would expand
+	# backslashes in it.)
+	SERIES_SUBJECT=$subject awk -v blurb="$blurb" '
+		!done_s && (i = index($0, "*** SUBJECT HERE ***")) {
+			$0 = substr($0, 1, i - 1) ENVIRON["SERIES_SUBJECT"] \
+			     substr($0, i + 20)
+			done_s = 1
+		}
+		!done_b && $0 == "*** BLURB HERE ***" {
+			while ((getline line < blurb) > 0)
+				print line
+			done_b = 1
+			next
+		}
+		{ print }
+		END { if (!done_s || !done_b) exit 1 }
+	' "$letter" > "$letter.new" ||
+		{ rm -f "$letter.new"; echo "series: cannot fill $letter" >&2; exit 1; }
+	mv "$letter.new" "$letter"
+fi
 ls "$dest"

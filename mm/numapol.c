@@ -669,13 +669,19 @@ static int numapol_mbind_one(struct numapol_req *req, struct numapol_range *r,
 
 /*
  * The request's ranges, in order, by current: one round trip for all of
- * them. It stops at the first failure; those before it stay set.
+ * them. It stops at the first failure, and once the writer's deadline
+ * has passed or current is being killed; the ranges before stay set.
  */
 static int numapol_mbind_current(struct numapol_req *req)
 {
 	int i, ret = 0;
 
 	for (i = 0; i < req->nr_ranges && !ret; i++) {
+		/* The writer's time is bounded, and so is the target's. */
+		if (i && time_after(jiffies, req->deadline))
+			return -EAGAIN;
+		if (i && fatal_signal_pending(current))
+			return -EINTR;
 		ret = numapol_mbind_one(req, &req->ranges[i],
 					i ? NUMAPOL_COMMITTED : NUMAPOL_RUNNING);
 		if (!ret)
@@ -891,7 +897,7 @@ static bool numapol_req_settle(struct numapol_req *req)
 	if (!wait_for_completion_killable(&req->done))
 		return true;
 	/* Killed: the work, if still running, cleans up after itself. */
-	st = atomic_read(&req->state);
+	st = atomic_read_acquire(&req->state);	/* DONE: its results too */
 	do {
 		if (st != NUMAPOL_RUNNING && st != NUMAPOL_COMMITTED)
 			return true;
@@ -1379,9 +1385,10 @@ static int numapol_move_range(struct mm_struct *mm, struct numapol_range *r,
  * before it being set (and moved): as mbind(2) (-EFAULT for a hole in the
  * range, ...); -EINVAL for nodes the target may not use; -ESRCH when the
  * target has exited or called execve() since @mm was taken; -EAGAIN when
- * the target did not get to it within numapol.timeout_ms; -EINTR when the
- * caller was killed (a range being set has its old or its new policy;
- * pages moved so far stay moved); -ENOMEM.
+ * the target did not get to it (or to the rest) within
+ * numapol.timeout_ms; -EINTR when the caller was killed (ranges already
+ * set stay set, without their moves; a range being set has its old or its
+ * new policy; pages moved so far stay moved); -ENOMEM.
  */
 int numapol_set_ranges(struct task_struct *task, struct mm_struct *mm,
 		       const struct numapol_range *ranges, int n,
@@ -1390,6 +1397,7 @@ int numapol_set_ranges(struct task_struct *task, struct mm_struct *mm,
 	struct numapol_req *req;
 	unsigned long deadline;
 	struct task_struct *t;
+	bool moves;
 	int i, ret;
 
 	if (n <= 0)
@@ -1416,7 +1424,7 @@ int numapol_set_ranges(struct task_struct *task, struct mm_struct *mm,
 	req = numapol_req_alloc(t, mm, NULL);
 	put_task_struct(t);
 	if (req)
-		req->ranges = kvmemdup(ranges, n * sizeof(*ranges),
+		req->ranges = kvmemdup(ranges, array_size(n, sizeof(*ranges)),
 				       GFP_KERNEL_ACCOUNT);
 	if (!req || !req->ranges) {
 		if (req)
@@ -1443,15 +1451,22 @@ int numapol_set_ranges(struct task_struct *task, struct mm_struct *mm,
 	if (!ret)
 		ret = req->ret;
 	/* The ranges set are moved, also when a later one failed. */
-	for (i = 0; i < n; i++) {
-		int err = numapol_move_range(mm, &req->ranges[i],
-					     flags & NUMAPOL_RANGE_LRU_OFF);
+	for (i = 0, moves = false; i < n; i++)
+		moves |= (req->ranges[i].flags & NUMAPOL_RANGE_MOVE) &&
+			 req->ranges[i].pol && !nodes_empty(req->ranges[i].move_to);
+	/* One drain of the LRU caches for all (no wait for the target now). */
+	if (moves && !(flags & NUMAPOL_RANGE_LRU_OFF))
+		lru_cache_disable();
+	for (i = 0; i < n && moves; i++) {
+		int err = numapol_move_range(mm, &req->ranges[i], true);
 
 		if (err) {
 			ret = err;
 			break;
 		}
 	}
+	if (moves && !(flags & NUMAPOL_RANGE_LRU_OFF))
+		lru_cache_enable();
 	numapol_req_put(req);
 unlock:
 	mutex_unlock(&task->signal->numapol_mutex);
@@ -1762,6 +1777,8 @@ static int numapol_isolate_pmd(pmd_t *pmd, unsigned long addr,
 		walk->action = ACTION_AGAIN;
 		return 0;
 	}
+	/* Only while the table's lock keeps its folios mapped. */
+	iso->last_large = NULL;
 	for (pte = start_pte; addr != end; pte++, addr += PAGE_SIZE) {
 		pte_t ptent = ptep_get(pte);
 
@@ -1815,6 +1832,7 @@ static void numapol_isolate_batch(struct mm_struct *mm, unsigned long end,
 {
 	iso->isolated = 0;
 	iso->scanned = 0;
+	iso->last_large = NULL;
 	while (iso->next < end && !numapol_isolate_full(iso)) {
 		struct vm_area_struct *vma = find_vma(mm, iso->next);
 		unsigned long addr, stop;

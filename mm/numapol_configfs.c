@@ -138,16 +138,25 @@ struct numapol_cfs_binding {
 
 static void numapol_cfs_finish_drop(struct numapol_cfs_binding *b);
 
-/* Finish the bindings removed while the group was busy; lock held. */
-static void numapol_cfs_finish_dropped(struct numapol_cfs_group *grp)
+/*
+ * Finish the bindings removed while the group was busy, lock held; with
+ * @only, that one alone (rmdir, under configfs's subsystem mutex: not the
+ * others' waits too), the others going back on the queue.
+ */
+static void numapol_cfs_finish_dropped(struct numapol_cfs_group *grp,
+				       struct numapol_cfs_binding *only)
 {
 	struct numapol_cfs_binding *b, *next;
 	struct llist_node *first;
 
 	lockdep_assert_held(&grp->lock);
 	first = llist_reverse_order(llist_del_all(&grp->dropped));
-	llist_for_each_entry_safe(b, next, first, drop)
-		numapol_cfs_finish_drop(b);
+	llist_for_each_entry_safe(b, next, first, drop) {
+		if (only && b != only)
+			llist_add(&b->drop, &grp->dropped);
+		else
+			numapol_cfs_finish_drop(b);
+	}
 }
 
 /*
@@ -181,7 +190,7 @@ static void numapol_cfs_drop_work(struct work_struct *work)
 		container_of(work, struct numapol_cfs_group, drop_work);
 
 	if (!mutex_lock_killable(&grp->lock)) {
-		numapol_cfs_finish_dropped(grp);
+		numapol_cfs_finish_dropped(grp, NULL);
 		numapol_cfs_unlock(grp);
 	}
 	config_group_put(&grp->group);
@@ -973,7 +982,7 @@ static void numapol_cfs_binding_drop(struct config_group *group,
 	/* A full barrier before the trylock; see numapol_cfs_unlock(). */
 	llist_add(&b->drop, &grp->dropped);
 	if (!numapol_cfs_lock_bounded(grp)) {
-		numapol_cfs_finish_dropped(grp);
+		numapol_cfs_finish_dropped(grp, b);
 		numapol_cfs_unlock(grp);
 	}
 }

@@ -383,14 +383,12 @@ SYSCALL_DEFINE6(process_mbind, int, pidfd, unsigned long, start,
 		return -EINVAL;
 	if ((flags & MPOL_MF_MOVE_ALL) && !capable(CAP_SYS_NICE))
 		return -EPERM;
-	/* As mbind(2), before anything else (a tag is in the high bits). */
+	/* As mbind(2), before the pidfd (a tag is in the high bits). */
 	if (start & ~PAGE_MASK)
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
 	if (start + len < start)
 		return -EINVAL;
-	if (!len)
-		return 0;
 	if (!(flags & MPOL_MF_STRICT))
 		rflags = 0;
 	if (flags & (MPOL_MF_MOVE | MPOL_MF_MOVE_ALL))
@@ -403,6 +401,11 @@ SYSCALL_DEFINE6(process_mbind, int, pidfd, unsigned long, start,
 	pol = numapol_args_policy(&args, true);
 	if (IS_ERR(pol))
 		return PTR_ERR(pol);
+	/* As mbind(2): the policy is checked, then an empty range is done. */
+	if (!len) {
+		numapol_policy_put(pol);
+		return 0;
+	}
 	task = numapol_pidfd_task(pidfd, &group);
 	if (IS_ERR(task)) {
 		ret = PTR_ERR(task);

@@ -73,9 +73,20 @@ done
 [ "$bad" -eq 0 ] || exit 1
 
 echo "kbuild: building $flavour kernel in ${build#"$top"/}" >&2
-kmake bzImage
-if [ "$flavour" = modules ]; then
-	kmake modules
+# A warning in one of our files fails the build (make -s prints only
+# warnings and errors, on stderr; ccache replays them for cached objects).
+errlog=$build/.numapol-stderr
+rc=0
+kmake bzImage 2> "$errlog" || rc=$?
+if [ "$rc" -eq 0 ] && [ "$flavour" = modules ]; then
+	kmake modules 2>> "$errlog" || rc=$?
+fi
+cat "$errlog" >&2
+[ "$rc" -eq 0 ] || exit "$rc"
+if [ "$flavour" != stock ] &&
+   grep -E '(^|/)(mm/numapol[a-z_]*|fs/proc/numa_policy|fs/proc/numapol_maps|include/linux/numapol)\.[ch]:[0-9]+(:[0-9]+)?: (warning|error)' "$errlog" >&2; then
+	echo "kbuild: warnings in numapol's files (above)" >&2
+	exit 1
 fi
 kmake headers >/dev/null
 echo "$build/arch/x86/boot/bzImage"

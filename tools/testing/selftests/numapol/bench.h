@@ -58,4 +58,16 @@ static inline void bench_pin(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
+/* Let the calling thread run on every CPU again. */
+static inline void bench_unpin(void)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 #endif /* NUMAPOL_BENCH_H */

@@ -14,6 +14,10 @@
  * busy                 single-thread target spinning in user space
  * threads64            64-thread target (all sleeping), <pid> file
  * stopped              SIGSTOPped target: time until EAGAIN
+ *
+ * The writer runs on CPU 0, the targets' main threads on CPU 1 (their
+ * other threads are not pinned), as numapol_bench_rtt measures the
+ * wake-up and signal floors.
  */
 #include "bench.h"
 
@@ -61,8 +65,12 @@ static pid_t start_target(int busy, int threads)
 
 	if (pid)
 		return pid;
+	/* The writer is pinned: its extra threads are not. */
+	bench_unpin();
 	for (i = 0; i < threads; i++)
 		pthread_create(&th, NULL, sleeper, NULL);
+	/* On another CPU than the writer, as numapol_bench_rtt's floors. */
+	bench_pin(1);
 	/* Spin in user space, never entering the kernel. */
 	while (busy)
 		asm volatile("" ::: "memory");
@@ -127,6 +135,7 @@ int main(int argc, char **argv)
 		argv++;
 	}
 	rounds = argc > 1 ? atoi(argv[1]) : 200;
+	bench_pin(0);
 	v = calloc(rounds > 3 ? rounds : 3, sizeof(double));
 	if (np_online_nodes() < 4 || !v) {
 		printf("numapol_latency: needs 4 NUMA nodes\n");

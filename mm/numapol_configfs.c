@@ -163,8 +163,8 @@ static void numapol_cfs_finish_dropped(struct numapol_cfs_group *grp,
  * Unlock a group. A binding's rmdir (drop_item, which cannot fail and must
  * not wait long) queues the binding on @dropped and finishes it itself
  * only if it gets the lock (a mutex_trylock() that succeeds, within
- * numapol.timeout_ms). Whoever unlocks hands what is
- * queued to @drop_work: not finished in its own context, which may be
+ * numapol.timeout_ms). Whoever unlocks hands what is queued to
+ * @drop_work: not finished in its own context, which may be
  * that of a killed writer, or of a reader. The queue is never left
  * behind: either the dropper's trylock sees the lock free, or the holder,
  * after unlocking, sees the queued binding (each side writes, then a full
@@ -226,7 +226,8 @@ static int numapol_cfs_lock_bounded(struct numapol_cfs_group *grp)
 /*
  * guard(numapol_grp_kill)(grp): a group lock may be held while its policy
  * is re-applied to many targets, so whoever waits for it must stay
- * killable; unlocking finishes the bindings removed meanwhile.
+ * killable; unlocking hands the bindings removed meanwhile to the group's
+ * worker.
  */
 DEFINE_GUARD(numapol_grp, struct numapol_cfs_group *, mutex_lock(&_T->lock),
 	     numapol_cfs_unlock(_T))

@@ -152,11 +152,11 @@ sg_p99 = med("release", "floors.signal_rtt.p99_us")
 R["wakeup_rtt"] = {"median_us": wk_med, "p99_us": wk_p99}
 R["signal_rtt"] = {"median_us": sg_med, "p99_us": sg_p99}
 fig("wakeup_rtt", ["wakeup_rtt.median_us", "wakeup_rtt.p99_us"], "release",
-    note="writer on CPU 0 wakes a process asleep in read(2) on CPU 1, which "
-    "answers over a pipe; 200 round trips per boot")
+    note="writer on CPU 0 wakes a process asleep in FUTEX_WAIT on CPU 1, which "
+    "wakes it back; 200 round trips back to back per boot")
 fig("signal_rtt", ["signal_rtt.median_us", "signal_rtt.p99_us"], "release",
-    note="writer kill(2)s a process spinning on CPU 1, whose handler answers "
-    "over a pipe; 200 round trips per boot")
+    note="writer kill(2)s a process spinning on CPU 1, whose handler wakes it "
+    "with FUTEX_WAKE; 200 round trips per boot")
 rs = ratio(sl_med, wk_med)
 rb = ratio(bu_p99, sg_p99)
 R["policy_write_vs_floor"] = {"sleeping_median": rs, "busy_p99": rb}

@@ -2,12 +2,14 @@
 /*
  * The floors of a synchronous remote change (a benchmark, not a test): any
  * write that has another process do something and waits for it costs at
- * least one wake-up of that process and one of the writer.
+ * least one wake-up of that process and one of the writer. Both are
+ * measured with the least work around them: a futex word in shared memory
+ * each way, back to back, no system call but the futex ones.
  *
- *   wakeup_rtt  the writer wakes a single-thread process asleep in read(2)
- *               on another CPU (a pipe), which answers over another pipe
- *   signal_rtt  the writer signals a process busy in user space on another
- *               CPU (kill(2)); its handler answers over a pipe
+ *   wakeup_rtt  the writer (CPU 0) wakes a single-thread process asleep in
+ *               FUTEX_WAIT on CPU 1, which wakes the writer back
+ *   signal_rtt  the writer kill(2)s a process spinning in user space on
+ *               CPU 1; its handler wakes the writer (FUTEX_WAKE)
  *
  *   numapol_bench_rtt [REPS]    default 200
  *
@@ -17,67 +19,83 @@
 #include "bench.h"
 #include "numapol_util.h"
 
+#include <linux/futex.h>
 #include <signal.h>
+#include <linux/types.h>
 #include <sys/wait.h>
 
-static int answer_fd;
+struct words {
+	__u32 req, ans;
+};
+
+static struct words *w;
+
+static void fwait(__u32 *word, __u32 val)
+{
+	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) == val)
+		syscall(__NR_futex, word, FUTEX_WAIT, val, NULL, NULL, 0);
+}
+
+static void fwake(__u32 *word)
+{
+	__atomic_add_fetch(word, 1, __ATOMIC_RELEASE);
+	syscall(__NR_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
 
 static void on_usr1(int sig)
 {
-	char c = 'k';
-
 	(void)sig;
-	if (write(answer_fd, &c, 1) != 1)
-		_exit(1);
+	fwake(&w->ans);
 }
 
-/* A child on CPU 1: 's' answers each byte read, 'b' spins and answers signals. */
-static pid_t start_child(char kind, int req[2], int ans[2])
+/* The other side, on CPU 1: 's' sleeps in FUTEX_WAIT, 'b' spins. */
+static pid_t start_child(char kind)
 {
-	pid_t pid;
-	char c;
+	__u32 seen = 0;
+	pid_t pid = fork();
 
-	if (pipe(req) || pipe(ans))
-		return -1;
-	pid = fork();
 	if (pid)
 		return pid;
 	bench_pin(1);
 	if (kind == 'b') {
-		answer_fd = ans[1];
 		signal(SIGUSR1, on_usr1);
-		if (write(ans[1], "r", 1) != 1)
-			_exit(1);
+		fwake(&w->ans);		/* ready */
 		for (;;)
-			;
+			asm volatile("" ::: "memory");
 	}
-	while (read(req[0], &c, 1) == 1)
-		if (write(ans[1], &c, 1) != 1)
-			_exit(1);
-	_exit(0);
+	for (;;) {
+		fwait(&w->req, seen);
+		seen = __atomic_load_n(&w->req, __ATOMIC_ACQUIRE);
+		fwake(&w->ans);
+	}
 }
 
 static int measure(char kind, int reps, double *v)
 {
-	int req[2], ans[2], i;
+	__u32 ans;
 	pid_t pid;
-	char c = 'x';
+	int i;
 
-	pid = start_child(kind, req, ans);
+	w->req = 0;
+	w->ans = 0;
+	pid = start_child(kind);
 	if (pid < 0)
 		return -1;
-	if (kind == 'b' && read(ans[0], &c, 1) != 1)
-		return -1;
+	if (kind == 'b')
+		fwait(&w->ans, 0);
 	for (i = 0; i < reps; i++) {
-		double t0 = bench_now_us();
+		double t0;
 
-		if (kind == 'b' ? kill(pid, SIGUSR1) :
-		    write(req[1], &c, 1) != 1)
-			break;
-		if (read(ans[0], &c, 1) != 1)
-			break;
+		ans = __atomic_load_n(&w->ans, __ATOMIC_ACQUIRE);
+		t0 = bench_now_us();
+		if (kind == 'b') {
+			if (kill(pid, SIGUSR1))
+				break;
+		} else {
+			fwake(&w->req);
+		}
+		fwait(&w->ans, ans);
 		v[i] = bench_now_us() - t0;
-		usleep(1000);	/* let the child settle: asleep, or spinning */
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -89,7 +107,9 @@ int main(int argc, char **argv)
 	int reps = argc > 1 ? atoi(argv[1]) : 200;
 	double *v = calloc(reps > 0 ? reps : 1, sizeof(double));
 
-	if (reps <= 0 || !v)
+	w = mmap(NULL, sizeof(*w), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (reps <= 0 || !v || w == MAP_FAILED)
 		return 2;
 	bench_pin(0);
 	if (measure('s', reps, v))

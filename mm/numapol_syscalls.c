@@ -154,6 +154,29 @@ static struct task_struct *numapol_pidfd_task(int pidfd, bool *group)
 	return task ?: ERR_PTR(-ESRCH);
 }
 
+/*
+ * The task a pidfd names (see numapol_pidfd_task()), checked for a change
+ * as the proc files check their opener (numapol_access_mm()): its mm with
+ * an mm_count reference in *@mmp. Return: the referenced task, or an
+ * ERR_PTR().
+ */
+static struct task_struct *numapol_pidfd_target(int pidfd, bool *group,
+						struct mm_struct **mmp)
+{
+	struct task_struct *task = numapol_pidfd_task(pidfd, group);
+	struct mm_struct *mm;
+
+	if (IS_ERR(task))
+		return task;
+	mm = numapol_access_mm(task, *group);
+	if (IS_ERR(mm)) {
+		put_task_struct(task);
+		return ERR_CAST(mm);
+	}
+	*mmp = mm;
+	return task;
+}
+
 /**
  * sys_process_set_mempolicy - set the task policy of another process
  * @pidfd: the process (every thread), or with PIDFD_THREAD one thread
@@ -189,24 +212,17 @@ SYSCALL_DEFINE4(process_set_mempolicy, int, pidfd,
 	pol = numapol_args_policy(&args, false);
 	if (IS_ERR(pol))
 		return PTR_ERR(pol);
-	task = numapol_pidfd_task(pidfd, &group);
+	task = numapol_pidfd_target(pidfd, &group, &mm);
 	if (IS_ERR(task)) {
 		ret = PTR_ERR(task);
-		goto out_pol;
+	} else {
+		if (group)
+			ret = numapol_set_process(task, mm, pol);
+		else
+			ret = numapol_set_thread(task, mm, pol);
+		mmdrop(mm);
+		put_task_struct(task);
 	}
-	mm = numapol_access_mm(task, group);
-	if (IS_ERR(mm)) {
-		ret = PTR_ERR(mm);
-		goto out_task;
-	}
-	if (group)
-		ret = numapol_set_process(task, mm, pol);
-	else
-		ret = numapol_set_thread(task, mm, pol);
-	mmdrop(mm);
-out_task:
-	put_task_struct(task);
-out_pol:
 	numapol_policy_put(pol);
 	return ret;
 }
@@ -406,15 +422,10 @@ SYSCALL_DEFINE6(process_mbind, int, pidfd, unsigned long, start,
 		numapol_policy_put(pol);
 		return 0;
 	}
-	task = numapol_pidfd_task(pidfd, &group);
+	task = numapol_pidfd_target(pidfd, &group, &mm);
 	if (IS_ERR(task)) {
 		ret = PTR_ERR(task);
 		goto out_pol;
-	}
-	mm = numapol_access_mm(task, group);
-	if (IS_ERR(mm)) {
-		ret = PTR_ERR(mm);
-		goto out_task;
 	}
 	if (!mmget_not_zero(mm)) {
 		ret = -ESRCH;
@@ -435,7 +446,6 @@ out_mmput:
 	mmput(mm);
 out_mm:
 	mmdrop(mm);
-out_task:
 	put_task_struct(task);
 out_pol:
 	numapol_policy_put(pol);

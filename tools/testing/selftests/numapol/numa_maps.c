@@ -20,14 +20,6 @@ static int write_maps(pid_t pid, const char *text)
 	return np_write_file(path, text);
 }
 
-static int read_maps(pid_t pid, char *buf, size_t size)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
-	return np_read_file(path, buf, size);
-}
-
 /*
  * The numa_maps line of the VMA starting at addr, without the address:
  * "<policy> anon=..."; "" when there is none.
@@ -39,7 +31,7 @@ static const char *maps_line(pid_t pid, unsigned long addr, char *buf,
 	char key[32], *p, *eol;
 	int n;
 
-	n = read_maps(pid, all, sizeof(all));
+	n = np_read_maps(pid, all, sizeof(all));
 	if (n <= 0)
 		return "";
 	snprintf(key, sizeof(key), "%08lx ", addr);
@@ -64,36 +56,6 @@ static bool has_policy(const char *line, const char *pol)
 	size_t n = strlen(pol);
 
 	return !strncmp(line, pol, n) && (line[n] == ' ' || !line[n]);
-}
-
-/*
- * What numa_maps shows for the VMA that holds addr (the line with the
- * highest start not above it), without the address; "" when none.
- */
-static const char *policy_at(pid_t pid, unsigned long addr, char *buf,
-			     size_t size)
-{
-	static char all[65536];
-	unsigned long start, best = 0;
-	char *p, *eol, *sp;
-	int n;
-
-	buf[0] = 0;
-	n = read_maps(pid, all, sizeof(all));
-	if (n <= 0)
-		return buf;
-	for (p = all; *p; p = eol + 1) {
-		eol = strchr(p, '\n');
-		if (!eol)
-			break;
-		*eol = 0;
-		start = strtoul(p, &sp, 16);
-		if (*sp == ' ' && start <= addr && start >= best) {
-			best = start;
-			snprintf(buf, size, "%s", sp + 1);
-		}
-	}
-	return buf;
 }
 
 /* Keep "<address> <policy>" of each line: counters change on their own. */
@@ -293,7 +255,7 @@ TEST_F(maps, restore_saved_numa_maps)
 		 self->a + PG(24));
 	ASSERT_EQ(0, write_maps(self->t.pid, cmd));
 	ASSERT_EQ(0, target_do(&self->t, 'T'));
-	ASSERT_LT(0, read_maps(self->t.pid, saved, sizeof(saved)));
+	ASSERT_LT(0, np_read_maps(self->t.pid, saved, sizeof(saved)));
 	ASSERT_LT(5, count_lines(saved));
 
 	/* Unchanged, every line (vdso, stack, files...) is accepted, no-op. */
@@ -302,7 +264,7 @@ TEST_F(maps, restore_saved_numa_maps)
 	ASSERT_EQ((ssize_t)strlen(saved), write(fd, saved, strlen(saved)));
 	close(fd);
 	ASSERT_EQ(0, write_maps(self->t.pid, saved));
-	ASSERT_LT(0, read_maps(self->t.pid, now, sizeof(now)));
+	ASSERT_LT(0, np_read_maps(self->t.pid, now, sizeof(now)));
 	skeleton(now);
 	skeleton(saved);
 	ASSERT_STREQ(saved, now);
@@ -323,7 +285,7 @@ TEST_F(maps, restore_saved_numa_maps)
 					 sizeof(buf)), "interleave:0-1"));
 	ASSERT_TRUE(has_policy(maps_line(self->t.pid, self->a, buf,
 					 sizeof(buf)), "default"));
-	ASSERT_LT(0, read_maps(self->t.pid, now, sizeof(now)));
+	ASSERT_LT(0, np_read_maps(self->t.pid, now, sizeof(now)));
 	skeleton(now);
 	ASSERT_STREQ(saved, now);
 }
@@ -393,14 +355,14 @@ TEST_F(maps, bad_line_applies_nothing)
 	char cmd[256], one[128], before[8192], after[8192];
 	unsigned int i;
 
-	ASSERT_LT(0, read_maps(self->t.pid, before, sizeof(before)));
+	ASSERT_LT(0, np_read_maps(self->t.pid, before, sizeof(before)));
 	skeleton(before);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(one, sizeof(one), bad[i], self->a, self->a);
 		/* A good first line, then the bad one. */
 		snprintf(cmd, sizeof(cmd), "%lx bind:2\n%s\n", self->a, one);
 		ASSERT_EQ(-EINVAL, write_maps(self->t.pid, cmd)) TH_LOG("%s", one);
-		ASSERT_LT(0, read_maps(self->t.pid, after, sizeof(after)));
+		ASSERT_LT(0, np_read_maps(self->t.pid, after, sizeof(after)));
 		skeleton(after);
 		ASSERT_STREQ(before, after) TH_LOG("%s", one);
 	}
@@ -410,7 +372,7 @@ TEST_F(maps, bad_line_applies_nothing)
 	/* An unaligned range. */
 	snprintf(cmd, sizeof(cmd), "%lx-%lx bind:2", self->a, self->a + 100);
 	ASSERT_EQ(-EINVAL, write_maps(self->t.pid, cmd));
-	ASSERT_LT(0, read_maps(self->t.pid, after, sizeof(after)));
+	ASSERT_LT(0, np_read_maps(self->t.pid, after, sizeof(after)));
 	skeleton(after);
 	ASSERT_STREQ(before, after);
 }
@@ -420,7 +382,7 @@ TEST_F(maps, unmapped_ranges)
 {
 	char cmd[128], before[8192], after[8192];
 
-	ASSERT_LT(0, read_maps(self->t.pid, before, sizeof(before)));
+	ASSERT_LT(0, np_read_maps(self->t.pid, before, sizeof(before)));
 	skeleton(before);
 	/* The guard page below the VMA is mapped: go past the guard above. */
 	snprintf(cmd, sizeof(cmd), "%lx-%lx bind:1", self->a,
@@ -431,7 +393,7 @@ TEST_F(maps, unmapped_ranges)
 	ASSERT_EQ(-EFAULT, write_maps(self->t.pid, cmd));
 	snprintf(cmd, sizeof(cmd), "1000 bind:1");
 	ASSERT_EQ(-EINVAL, write_maps(self->t.pid, cmd));
-	ASSERT_LT(0, read_maps(self->t.pid, after, sizeof(after)));
+	ASSERT_LT(0, np_read_maps(self->t.pid, after, sizeof(after)));
 	skeleton(after);
 	ASSERT_STREQ(before, after);
 }
@@ -657,16 +619,16 @@ TEST_F(maps, pending_line_waits_for_last_close)
 	n = snprintf(cmd, sizeof(cmd), "%lx-%lx bind:1\n%lx-%lx bind:2",
 		     a, a + PG(16), a + PG(32), a + PG(48));
 	ASSERT_EQ(n, write(fd, cmd, n));
-	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a, buf, sizeof(buf)),
+	ASSERT_TRUE(has_policy(np_maps_line_at(self->t.pid, a, buf, sizeof(buf)),
 			       "bind:1")) TH_LOG("%s", buf);
-	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(32), buf,
-					 sizeof(buf)), "default"))
+	ASSERT_TRUE(has_policy(np_maps_line_at(self->t.pid, a + PG(32), buf,
+					       sizeof(buf)), "default"))
 		TH_LOG("B applied before it was complete: %s", buf);
 	fd2 = dup(fd);
 	ASSERT_LE(0, fd2);
 	ASSERT_EQ(0, close(fd2));
-	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(32), buf,
-					 sizeof(buf)), "default"))
+	ASSERT_TRUE(has_policy(np_maps_line_at(self->t.pid, a + PG(32), buf,
+					       sizeof(buf)), "default"))
 		TH_LOG("B applied when a dup(2) was closed: %s", buf);
 	child = fork();
 	ASSERT_LE(0, child);
@@ -674,16 +636,16 @@ TEST_F(maps, pending_line_waits_for_last_close)
 		_exit(0);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(32), buf,
-					 sizeof(buf)), "default"))
+	ASSERT_TRUE(has_policy(np_maps_line_at(self->t.pid, a + PG(32), buf,
+					       sizeof(buf)), "default"))
 		TH_LOG("B applied when a child's copy was closed: %s", buf);
 	/* Its newline completes B. */
 	ASSERT_EQ(1, write(fd, "\n", 1));
-	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(32), buf,
-					 sizeof(buf)), "bind:2"))
+	ASSERT_TRUE(has_policy(np_maps_line_at(self->t.pid, a + PG(32), buf,
+					       sizeof(buf)), "bind:2"))
 		TH_LOG("B not applied by its newline: %s", buf);
-	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(16), buf,
-					 sizeof(buf)), "default"));
+	ASSERT_TRUE(has_policy(np_maps_line_at(self->t.pid, a + PG(16), buf,
+					       sizeof(buf)), "default"));
 
 	/*
 	 * C, pending after an empty line (a write with no newline at all
@@ -700,15 +662,15 @@ TEST_F(maps, pending_line_waits_for_last_close)
 	if (!child)
 		_exit(0);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
-	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(48), buf,
-					 sizeof(buf)), "default"))
+	ASSERT_TRUE(has_policy(np_maps_line_at(self->t.pid, a + PG(48), buf,
+					       sizeof(buf)), "default"))
 		TH_LOG("C applied before the last close: %s", buf);
 	ASSERT_EQ(0, close(fd));
-	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(48), buf,
-					 sizeof(buf)), "bind:3"))
+	ASSERT_TRUE(has_policy(np_maps_line_at(self->t.pid, a + PG(48), buf,
+					       sizeof(buf)), "bind:3"))
 		TH_LOG("C not applied at the last close: %s", buf);
-	ASSERT_TRUE(has_policy(policy_at(self->t.pid, a + PG(32), buf,
-					 sizeof(buf)), "bind:2"));
+	ASSERT_TRUE(has_policy(np_maps_line_at(self->t.pid, a + PG(32), buf,
+					       sizeof(buf)), "bind:2"));
 }
 
 /* A NUL byte anywhere is EINVAL, a pending last line included. */

@@ -51,27 +51,6 @@ static int mt_threads_not(struct mt_target *t, int mode, unsigned long mask,
 	return mt_threads_not_m(t, mode, ~0, mask, _metadata);
 }
 
-/* How many threads of pid (listed now) do not read want: -1 if none listed. */
-static int files_not(pid_t pid, const char *want,
-		     struct __test_metadata *_metadata)
-{
-	pid_t tids[MAX_THREADS];
-	char buf[256];
-	int i, n, bad = 0;
-
-	n = list_tids(pid, tids, MAX_THREADS);
-	if (n <= 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (strcmp(want, get_policy(pid, tids[i], buf, sizeof(buf)))) {
-			TH_LOG("thread %d reads \"%s\", want \"%s\"", tids[i],
-			       buf, want);
-			bad++;
-		}
-	}
-	return bad;
-}
-
 /* The policy fixture: a target of 4 threads, each answering for itself. */
 FIXTURE(policy) {
 	struct mt_target t;
@@ -96,7 +75,7 @@ TEST_F(policy, reads_default)
 	char buf[256];
 
 	ASSERT_STREQ("default", get_policy(self->t.pid, 0, buf, sizeof(buf)));
-	ASSERT_EQ(0, files_not(self->t.pid, "default", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "default"));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_DEFAULT, 0, _metadata));
 }
 
@@ -107,7 +86,7 @@ TEST_F(policy, prefer_1_places_new_pages_on_node_1)
 
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "prefer=1"));
 	ASSERT_STREQ("prefer:1", get_policy(self->t.pid, 0, buf, sizeof(buf)));
-	ASSERT_EQ(0, files_not(self->t.pid, "prefer:1", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "prefer:1"));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_PREFERRED, 1UL << 1,
 				    _metadata));
 	ASSERT_EQ(0, mt_do(&self->t, 3, 'T'));
@@ -123,7 +102,7 @@ TEST_F(policy, interleave_spreads_new_pages)
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "interleave={2,3}\n"));
 	ASSERT_STREQ("interleave:2-3",
 		     get_policy(self->t.pid, 0, buf, sizeof(buf)));
-	ASSERT_EQ(0, files_not(self->t.pid, "interleave:2-3", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "interleave:2-3"));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_INTERLEAVE, 0xc, _metadata));
 	ASSERT_EQ(0, mt_do(&self->t, 1, 'T'));
 	on2 = np_count_on_node(self->t.pid, self->t.region, NPAGES, 2);
@@ -135,7 +114,7 @@ TEST_F(policy, interleave_spreads_new_pages)
 TEST_F(policy, bind_places_new_pages)
 {
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:3"));
-	ASSERT_EQ(0, files_not(self->t.pid, "bind:3", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "bind:3"));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_BIND, 1UL << 3, _metadata));
 	ASSERT_EQ(0, mt_do(&self->t, 2, 'T'));
 	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
@@ -167,7 +146,7 @@ TEST_F(policy, read_your_writes)
 			TH_LOG("%s", c[i].in);
 		ASSERT_STREQ(c[i].out, get_policy(self->t.pid, 0, buf,
 						  sizeof(buf)));
-		ASSERT_EQ(0, files_not(self->t.pid, c[i].out, _metadata));
+		ASSERT_EQ(0, np_files_not(self->t.pid, c[i].out));
 		/* get_mempolicy() reports the mode with its mode flags. */
 		ASSERT_EQ(0, mt_threads_not_m(&self->t, c[i].mode,
 					      ~MPOL_MODE_FLAGS, c[i].mask,
@@ -190,7 +169,7 @@ TEST_F(policy, invalid_strings_change_nothing)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		ASSERT_EQ(-EINVAL, set_policy(self->t.pid, 0, bad[i]))
 			TH_LOG("\"%s\"", bad[i]);
-		ASSERT_EQ(0, files_not(self->t.pid, "prefer:1", _metadata))
+		ASSERT_EQ(0, np_files_not(self->t.pid, "prefer:1"))
 			TH_LOG("after \"%s\"", bad[i]);
 	}
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_PREFERRED, 1UL << 1,
@@ -215,11 +194,11 @@ TEST_F(policy, partial_and_oversized_writes)
 	ASSERT_EQ(-1, write(fd, big, 8192));
 	ASSERT_EQ(EINVAL, errno);
 	free(big);
-	ASSERT_EQ(0, files_not(self->t.pid, "default", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "default"));
 	ASSERT_EQ(8, write(fd, "prefer=2", 8));
 	ASSERT_EQ(0, close(fd));
 	ASSERT_STREQ("prefer:2", get_policy(self->t.pid, 0, buf, sizeof(buf)));
-	ASSERT_EQ(0, files_not(self->t.pid, "prefer:2", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "prefer:2"));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_PREFERRED, 1UL << 2,
 				    _metadata));
 }
@@ -231,7 +210,7 @@ TEST_F(policy, pid_file_changes_every_thread)
 
 	ASSERT_EQ(4, list_tids(self->t.pid, tids, MAX_THREADS));
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "interleave:1-2"));
-	ASSERT_EQ(0, files_not(self->t.pid, "interleave:1-2", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "interleave:1-2"));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_INTERLEAVE, 0x6, _metadata));
 }
 
@@ -287,18 +266,18 @@ TEST_F(policy, stopped_target_eagain_unchanged)
 	/* A jiffy early at most; a second of slack for a loaded TCG guest. */
 	ASSERT_LE(limit - 0.02, secs);
 	ASSERT_LT(secs, limit + 1.0);
-	ASSERT_EQ(0, files_not(self->t.pid, "prefer:3", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "prefer:3"));
 	ASSERT_EQ(-EAGAIN, set_policy(self->t.pid, self->t.pid, "bind:0"));
 	ASSERT_EQ(0, kill(self->t.pid, SIGCONT));
 	/* Continued, it has the old policy, and takes a new one. */
-	ASSERT_EQ(0, files_not(self->t.pid, "prefer:3", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "prefer:3"));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_PREFERRED, 1UL << 3,
 				    _metadata));
 	ASSERT_EQ(0, mt_do(&self->t, 0, 'T'));
 	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
 					   NPAGES, 3));
 	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:0"));
-	ASSERT_EQ(0, files_not(self->t.pid, "bind:0", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "bind:0"));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_BIND, 1, _metadata));
 }
 
@@ -315,11 +294,11 @@ TEST_F(policy, partial_failure_rolls_back)
 	/* PTRACE_SEIZE + INTERRUPT stops one thread, not the group. */
 	ASSERT_EQ(0, np_ptrace_stop(victim));
 	ASSERT_EQ(-EAGAIN, set_policy(t->pid, 0, "bind:1"));
-	ASSERT_EQ(0, files_not(t->pid, "prefer:2", _metadata));
+	ASSERT_EQ(0, np_files_not(t->pid, "prefer:2"));
 	ASSERT_EQ(0, np_ptrace_detach(victim));
 	ASSERT_EQ(0, mt_threads_not(t, MPOL_PREFERRED, 1UL << 2, _metadata));
 	ASSERT_EQ(0, set_policy(t->pid, 0, "bind:1"));
-	ASSERT_EQ(0, files_not(t->pid, "bind:1", _metadata));
+	ASSERT_EQ(0, np_files_not(t->pid, "bind:1"));
 	ASSERT_EQ(0, mt_threads_not(t, MPOL_BIND, 1UL << 1, _metadata));
 }
 
@@ -647,10 +626,10 @@ TEST(cpuset_restricts_nodes)
 	ASSERT_EQ(-EINVAL, set_policy(t.pid, 0, "bind:0"));
 	ASSERT_EQ(-EINVAL, set_policy(t.pid, 0, "prefer=3"));
 	ASSERT_EQ(-EINVAL, set_policy(t.pid, 0, "interleave:1-3"));
-	ASSERT_EQ(0, files_not(t.pid, "default", _metadata));
+	ASSERT_EQ(0, np_files_not(t.pid, "default"));
 	ASSERT_EQ(0, mt_threads_not(&t, MPOL_DEFAULT, 0, _metadata));
 	ASSERT_EQ(0, set_policy(t.pid, 0, "bind:all"));
-	ASSERT_EQ(0, files_not(t.pid, "bind:1-2", _metadata));
+	ASSERT_EQ(0, np_files_not(t.pid, "bind:1-2"));
 	ASSERT_EQ(0, mt_threads_not(&t, MPOL_BIND, 0x6, _metadata));
 	ASSERT_EQ(0, set_policy(t.pid, 0, "prefer=2"));
 	ASSERT_EQ(0, mt_threads_not(&t, MPOL_PREFERRED, 0x4, _metadata));
@@ -1029,7 +1008,7 @@ TEST_F_TIMEOUT(mtp, killed_writer_old_or_new, 60)
 		TH_LOG("writer status %#x", status);
 	ASSERT_EQ(0, kill(t->pid, SIGCONT));
 	ASSERT_STREQ("prefer:1", get_policy(t->pid, 0, buf, sizeof(buf)));
-	ASSERT_EQ(0, files_not(t->pid, "prefer:1", _metadata));
+	ASSERT_EQ(0, np_files_not(t->pid, "prefer:1"));
 	ASSERT_EQ(0, mt_threads_not(t, MPOL_PREFERRED, 1UL << 1, _metadata));
 	ASSERT_EQ(0, mt_do(t, 2, 'T'));
 	ASSERT_EQ(NPAGES, np_count_on_node(t->pid, t->region, NPAGES, 1));

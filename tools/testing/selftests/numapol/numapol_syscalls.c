@@ -264,63 +264,6 @@ static int mt_threads_not(struct mt_target *t, int mode, unsigned long mask,
 	return bad;
 }
 
-/* How many threads of pid (listed now) do not read want: -1 if none. */
-static int files_not(pid_t pid, const char *want,
-		     struct __test_metadata *_metadata)
-{
-	pid_t tids[MAX_THREADS];
-	char buf[256];
-	int i, n, bad = 0;
-
-	n = list_tids(pid, tids, MAX_THREADS);
-	if (n <= 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (strcmp(want, get_policy(pid, tids[i], buf, sizeof(buf)))) {
-			TH_LOG("thread %d reads \"%s\", want \"%s\"", tids[i],
-			       buf, want);
-			bad++;
-		}
-	}
-	return bad;
-}
-
-static int read_maps(pid_t pid, char *buf, size_t size)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
-	return np_read_file(path, buf, size);
-}
-
-/*
- * The numa_maps line of the VMA that holds addr (the line with the highest
- * start not above it), without the address; "" when there is none.
- */
-static const char *maps_line(pid_t pid, unsigned long addr, char *buf,
-			     size_t size)
-{
-	static char all[1 << 16];
-	unsigned long start, best = 0;
-	char *p, *eol, *sp;
-
-	buf[0] = 0;
-	if (read_maps(pid, all, sizeof(all)) <= 0)
-		return buf;
-	for (p = all; *p; p = eol + 1) {
-		eol = strchr(p, '\n');
-		if (!eol)
-			break;
-		*eol = 0;
-		start = strtoul(p, &sp, 16);
-		if (*sp == ' ' && start <= addr && start >= best) {
-			best = start;
-			snprintf(buf, size, "%s", sp + 1);
-		}
-	}
-	return buf;
-}
-
 /*
  * The policy at the start of a numa_maps line (after the address): its
  * first token, or two for "prefer (many)..." and "weighted interleave...".
@@ -345,7 +288,7 @@ static const char *maps_policy(pid_t pid, unsigned long addr, char *buf,
 {
 	char line[1024];
 
-	return line_policy(maps_line(pid, addr, line, sizeof(line)), buf,
+	return line_policy(np_maps_line_at(pid, addr, line, sizeof(line)), buf,
 			   size);
 }
 
@@ -354,7 +297,7 @@ static bool maps_has(pid_t pid, unsigned long addr, const char *tok)
 {
 	char line[1024], *t, *save;
 
-	maps_line(pid, addr, line, sizeof(line));
+	np_maps_line_at(pid, addr, line, sizeof(line));
 	for (t = strtok_r(line, " ", &save); t; t = strtok_r(NULL, " ", &save))
 		if (!strcmp(t, tok))
 			return true;
@@ -375,7 +318,7 @@ static const char *region_vmas(pid_t pid, unsigned long base, char *out,
 	int n = 0;
 
 	out[0] = 0;
-	if (read_maps(pid, all, sizeof(all)) <= 0)
+	if (np_read_maps(pid, all, sizeof(all)) <= 0)
 		return out;
 	for (p = all; *p; p = eol + 1) {
 		eol = strchr(p, '\n');
@@ -544,7 +487,7 @@ TEST_F(sc, set_every_mode_and_flag)
 			TH_LOG("%s", c->str);
 		ASSERT_EQ(0, mt_threads_not(&self->t, c->got_mode, c->got,
 					    _metadata)) TH_LOG("%s", c->str);
-		ASSERT_EQ(0, files_not(self->t.pid, c->str, _metadata));
+		ASSERT_EQ(0, np_files_not(self->t.pid, c->str));
 		ASSERT_TRUE(get_is(self->pidfd, c, _metadata));
 	}
 }
@@ -625,7 +568,7 @@ TEST_F(sc, invalid_policies_change_nothing)
 	/* A home node is for process_mbind() only. */
 	args_of(&a, MPOL_BIND, 0, &mask)->home_node = 1;
 	ASSERT_EQ(-EINVAL, pset(self->pidfd, &a, sizeof(a), 0));
-	ASSERT_EQ(0, files_not(self->t.pid, "prefer:1", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "prefer:1"));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_PREFERRED, 0x2, _metadata));
 }
 
@@ -680,7 +623,7 @@ TEST_F(sc, process_and_thread_pidfd)
 	/* The process pidfd: every thread. */
 	ASSERT_EQ(0, set_to(self->pidfd, MPOL_INTERLEAVE, 0, 0x3));
 	ASSERT_EQ(0, mt_threads_not(t, MPOL_INTERLEAVE, 0x3, _metadata));
-	ASSERT_EQ(0, files_not(t->pid, "interleave:0-1", _metadata));
+	ASSERT_EQ(0, np_files_not(t->pid, "interleave:0-1"));
 	ASSERT_EQ(0, get_of(tfd, 0, 0, &a, &nodes));
 	ASSERT_EQ(MPOL_INTERLEAVE, a.mode);
 	ASSERT_EQ(0x3, nodes);
@@ -861,12 +804,12 @@ TEST_F(sc, args_size)
 	buf[page - 1] = 0;
 	/* More than a page, even zeroed: E2BIG. */
 	ASSERT_EQ(-E2BIG, pset(self->pidfd, a, page + 8, 0));
-	ASSERT_EQ(0, files_not(self->t.pid, "default", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "default"));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_DEFAULT, 0, _metadata));
 
 	/* Zero tails: accepted, up to a page. */
 	ASSERT_EQ(0, pset(self->pidfd, a, MPOL_ARGS_SIZE_VER0, 0));
-	ASSERT_EQ(0, files_not(self->t.pid, "prefer:2", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "prefer:2"));
 	mask = 0x8;
 	ASSERT_EQ(0, pset(self->pidfd, a, 32, 0));
 	ASSERT_EQ(0, mt_threads_not(&self->t, MPOL_PREFERRED, 0x8, _metadata));
@@ -915,7 +858,7 @@ TEST_F(sc, invalid_flags)
 	args_of(&a, MPOL_BIND, 0, &mask);
 	ASSERT_EQ(-EINVAL, pset(self->pidfd, &a, sizeof(a), 1));
 	ASSERT_EQ(-EINVAL, pset(self->pidfd, &a, sizeof(a), ~0U));
-	ASSERT_EQ(0, files_not(self->t.pid, "default", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "default"));
 	/* get: 0 or MPOL_F_ADDR only (not MPOL_F_NODE, _MEMS_ALLOWED). */
 	ASSERT_EQ(-EINVAL, pget(self->pidfd, &a, sizeof(a), 0, MPOL_F_NODE));
 	ASSERT_EQ(-EINVAL, pget(self->pidfd, &a, sizeof(a), 0,
@@ -962,7 +905,7 @@ TEST_F(sc, bad_pointers_efault)
 				  0));
 	ASSERT_EQ(-EFAULT, pmbind(self->pidfd, a0, PG(NPAGES), NULL, sizeof(a),
 				  0));
-	ASSERT_EQ(0, files_not(self->t.pid, "default", _metadata));
+	ASSERT_EQ(0, np_files_not(self->t.pid, "default"));
 	ASSERT_STREQ("default", maps_policy(self->t.pid, a0, s, sizeof(s)));
 
 	/* get: the struct, or the nodes, in read-only memory or nowhere. */
@@ -1812,7 +1755,7 @@ TEST_F_TIMEOUT(waits, stopped_target_eagain, 60)
 	ASSERT_EQ(0x8, nodes);
 	ASSERT_EQ(0, get_of(pidfd, a0, MPOL_F_ADDR, &a, &nodes));
 	ASSERT_EQ(MPOL_DEFAULT, a.mode);
-	ASSERT_EQ(0, files_not(t->pid, "prefer:3", _metadata));
+	ASSERT_EQ(0, np_files_not(t->pid, "prefer:3"));
 
 	ASSERT_EQ(0, np_timeout_set(self->timeout));
 	ASSERT_EQ(0, kill(t->pid, SIGCONT));

@@ -1026,4 +1026,70 @@ static inline void np_cgroup_remove(const char *path)
 		usleep(10000);
 }
 
+/* ---- what /proc shows ----------------------------------------------------- */
+
+/* /proc/<pid>/numa_maps into buf (NUL-terminated): its length, or -errno. */
+static inline int np_read_maps(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
+	return np_read_file(path, buf, size);
+}
+
+/*
+ * What numa_maps shows for the VMA that holds addr (the line with the
+ * highest start not above it), without the address; "" when none.
+ */
+static inline const char *np_maps_line_at(pid_t pid, unsigned long addr,
+					  char *buf, size_t size)
+{
+	static char all[1 << 16];
+	unsigned long start, best = 0;
+	char *p, *eol, *sp;
+
+	buf[0] = 0;
+	if (np_read_maps(pid, all, sizeof(all)) <= 0)
+		return buf;
+	for (p = all; *p; p = eol + 1) {
+		eol = strchr(p, '\n');
+		if (!eol)
+			break;
+		*eol = 0;
+		start = strtoul(p, &sp, 16);
+		if (*sp == ' ' && start <= addr && start >= best) {
+			best = start;
+			snprintf(buf, size, "%s", sp + 1);
+		}
+	}
+	return buf;
+}
+
+#ifdef TH_LOG	/* kselftest_harness.h's */
+/*
+ * How many threads of pid (listed now) do not read want in their
+ * numa_policy file, each logged: -1 if none is listed. For the harness.
+ */
+#define np_files_not(pid, want)	np_files_not_m(pid, want, _metadata)
+static inline int np_files_not_m(pid_t pid, const char *want,
+				 struct __test_metadata *_metadata)
+{
+	pid_t tids[MAX_THREADS];
+	char buf[256];
+	int i, n, bad = 0;
+
+	n = list_tids(pid, tids, MAX_THREADS);
+	if (n <= 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (strcmp(want, get_policy(pid, tids[i], buf, sizeof(buf)))) {
+			TH_LOG("thread %d reads \"%s\", want \"%s\"", tids[i],
+			       buf, want);
+			bad++;
+		}
+	}
+	return bad;
+}
+#endif
+
 #endif /* NUMAPOL_TARGET_H */

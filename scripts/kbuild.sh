@@ -6,23 +6,40 @@
 #   stock    release config on the pristine source (benchmark baseline)
 #   modules  a build check: release + CONFIG_MODULES, KUNIT_ALL_TESTS=m,
 #            CONFIGFS_FS=m (bzImage and modules; never booted)
+#   numapol-off, no-numa, no-migration, no-page-monitor, configfs-m
+#            build checks of `make configs` (scripts/configs.sh): release
+#            + tests/config/<flavour>.config
+#   check, check-pristine
+#            `make check`'s configuration (release + KUnit) on our tree and
+#            on the pristine source; only configured (--configure)
+#
+#   scripts/kbuild.sh [--configure] FLAVOUR
+#   --configure   configure and verify the options, build nothing
 #
 # Output: out/build-<flavour>/arch/x86/boot/bzImage and usr/include (uapi
 # headers for the selftests). Incremental, through ccache.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${NUMAPOL_OUT:-$top/out}
+configure_only=0
+if [ "${1:-}" = --configure ]; then configure_only=1; shift; fi
 flavour=${1:-debug}
 case "$flavour" in
 debug) frags="common debug" ; src=$out/linux ;;
 release) frags="common release" ; src=$out/linux ;;
 stock) frags="common release" ; src=$out/pristine ;;
 modules) frags="common release modules" ; src=$out/linux ;;
-*) echo "usage: $0 debug|release|stock|modules" >&2; exit 2 ;;
+numapol-off|no-numa|no-migration|no-page-monitor|configfs-m|check)
+	frags="common release $flavour" ; src=$out/linux ;;
+check-pristine) frags="common release check" ; src=$out/pristine ;;
+*) echo "usage: $0 [--configure] debug|release|stock|modules|check|check-pristine|numapol-off|no-numa|no-migration|no-page-monitor|configfs-m" >&2; exit 2 ;;
 esac
+# The flavours built on the pristine source (no numapol options there).
+pristine=0
+case "$flavour" in stock|check-pristine) pristine=1 ;; esac
 
 "$top/scripts/deps.sh"
-if [ "$flavour" = stock ]; then
+if [ "$pristine" = 1 ]; then
 	[ -f "$src/Makefile" ] || "$top/scripts/tree.sh"
 else
 	"$top/scripts/tree.sh"
@@ -61,7 +78,7 @@ done
 for opt in "${order[@]}"; do
 	val=${want[$opt]} l="$opt=${want[$opt]}"
 	# The pristine source has no numapol options to keep.
-	case "$flavour:$opt" in stock:CONFIG_NUMAPOL*) continue ;; esac
+	case "$pristine:$opt" in 1:CONFIG_NUMAPOL*) continue ;; esac
 	if [ "$val" = n ]; then
 		if grep -qE "^$opt=(y|m)\$" "$build/.config"; then
 			echo "kbuild: $opt still set" >&2; bad=1
@@ -71,6 +88,10 @@ for opt in "${order[@]}"; do
 	fi
 done
 [ "$bad" -eq 0 ] || exit 1
+if [ "$configure_only" = 1 ]; then
+	echo "$build"
+	exit 0
+fi
 
 echo "kbuild: building $flavour kernel in ${build#"$top"/}" >&2
 # A warning in one of our files fails the build (make -s prints only

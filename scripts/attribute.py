@@ -141,6 +141,8 @@ def main():
     ap.add_argument('--baseline', action='append', default=[])
     ap.add_argument('--any-line', action='store_true')
     ap.add_argument('--pristine-log')
+    ap.add_argument('--quiet', action='store_true',
+                    help='no summary line when nothing is ours')
     ap.add_argument('logs', nargs='+')
     a = ap.parse_args()
     out = os.path.abspath(a.out)
@@ -185,6 +187,8 @@ def main():
                 fh.write('\n'.join(show(f)) + '\n')
     where = ' (%s)' % os.path.relpath(a.pristine_log, TOP) \
         if a.pristine_log and theirs else ''
+    if a.quiet and not ours:
+        return 0
     print('%s: %d in our files and hunks; pristine kernel: %d %s warnings, '
           'not ours%s' % (a.tool, len(ours), len(theirs), a.tool, where))
     return 1 if ours else 0

@@ -76,25 +76,29 @@ if want checkpatch; then
 	opts=(--strict --quiet --no-summary --show-types --terse)
 	files=$(git ls-files -co --exclude-standard -- fs mm include Documentation \
 		tools/testing/selftests/numapol | grep -v '/\.gitignore$')
-	for f in $files; do
-		n=$((n + 1))
-		# checkpatch resolves paths against the kernel tree it lives in.
-		(cd "$src" && "$cp" "${opts[@]}" -f "$f") || cpbad=$((cpbad + 1))
-	done
 	series=$(mktemp -d)
 	if ! "$top/scripts/series.sh" "$series" >/dev/null; then
 		echo "check: the patch series cannot be exported" >&2
 		cpbad=$((cpbad + 1))
 	fi
-	for p in "$series"/*.patch; do
-		[ -e "$p" ] || continue
-		case "$p" in
+	# Two at a time; a job leaves a file in $series/bad when it has findings.
+	# checkpatch resolves paths against the kernel tree it lives in.
+	for f in $files "$series"/*.patch; do
+		case "$f" in
 		*/0000-*) continue ;;		# the cover letter: prose, no patch
-		*numacfg*) continue ;;		# userspace, not kernel style
+		*numacfg*.patch) continue ;;	# userspace, not kernel style
+		"$series/*.patch") continue ;;	# no series
+		"$series"/*) arg=() ;;
+		*) arg=(-f) ;;
 		esac
 		n=$((n + 1))
-		(cd "$src" && "$cp" "${opts[@]}" "$p") || cpbad=$((cpbad + 1))
+		while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+		(cd "$src" && "$cp" "${opts[@]}" "${arg[@]}" "$f" > "$series/out.$n" 2>&1 ||
+			touch "$series/bad.$n") &
 	done
+	wait
+	cat "$series"/out.* 2>/dev/null
+	cpbad=$((cpbad + $(find "$series" -name 'bad.*' | wc -l)))
 	rm -rf "$series"
 	echo "checkpatch: $n files and patches, $cpbad with findings"
 	finish checkpatch "$t0" "$cpbad"
@@ -140,15 +144,16 @@ fi
 if want sparse; then
 	t0=$(date +%s)
 	echo "check: sparse (C=2) over the same objects" >&2
-	# C=2 runs sparse whether or not the object is up to date; without W=1,
-	# as the robot runs it (the objects are recompiled, from ccache).
+	# C=2 runs sparse whether or not the object is up to date. W=1 only so
+	# that the objects of the W=1 step are not compiled again: sparse
+	# reports the same with and without it (checked on this tree).
 	# -fdiagnostic-prefix tells sparse's lines from gcc's.
 	# shellcheck disable=SC2086
-	kmake "$src" "$build" C=2 CF=-fdiagnostic-prefix $objs_ours $objs_hunked \
+	kmake "$src" "$build" W=1 C=2 CF=-fdiagnostic-prefix $objs_ours $objs_hunked \
 		> "$logs/sparse-raw.log" 2>&1
 	rc=$?
 	# shellcheck disable=SC2086
-	kmake "$pristine" "$pbuild" C=2 CF=-fdiagnostic-prefix $objs_hunked \
+	kmake "$pristine" "$pbuild" W=1 C=2 CF=-fdiagnostic-prefix $objs_hunked \
 		> "$logs/sparse-pristine-raw.log" 2>&1
 	grep ': sparse: ' "$logs/sparse-raw.log" > "$logs/sparse.log"
 	grep ': sparse: ' "$logs/sparse-pristine-raw.log" > "$logs/sparse-pristine.log"
@@ -208,12 +213,14 @@ if want cocci; then
 	for f in $cfiles; do
 		c=$(cat "$list.$(echo "$f" | tr / _)")
 		if [ ! -f "$c" ]; then echo "$c"; rc=1; continue; fi
-		grep -v -e '^Running (' -e '^/usr/bin/spatch ' "$c" >> "$logs/cocci.log"
+		grep -v -e '^Running (' -e '^/usr/bin/spatch ' -e '^warning: line [0-9]*: should .* be a metavariable?$' \
+			"$c" >> "$logs/cocci.log"
 		# A changed kernel file with findings: its pristine baseline.
 		if echo "$hunked" | grep -qx "$f" &&
 		   grep -q '^[^ ]*:[0-9][0-9]*:' "$c"; then
 			pc=$(cocci "$pristine" "$pbuild" "$f") || { echo "$pc"; rc=1; continue; }
-			cat "$pc" >> "$logs/cocci-pristine.log"
+			grep -v -e '^Running (' -e '^/usr/bin/spatch ' -e '^warning: line [0-9]*: should .* be a metavariable?$' \
+				"$pc" >> "$logs/cocci-pristine.log"
 		fi
 	done
 	rm -f "$list" "$list".*

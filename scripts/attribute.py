@@ -31,7 +31,12 @@ that belong to it (sparse's "expected/got", gcc's notes and excerpts) are
 printed with it. The same finding reported by several objects (a header)
 counts once.
 
-Prints our findings, then one summary line; exits 1 when any is ours.
+A finding of ours that tests/check-waivers lists (tool, file, message
+without line and column, digits blanked as above) is printed as waived and
+does not fail; each waiver must follow a comment line that says why.
+
+Prints our findings, then one summary line; exits 1 when any is ours and
+not waived.
 """
 import argparse
 import os
@@ -133,6 +138,29 @@ def parse(out, logs, any_line):
     return found
 
 
+def waivers(path, tool):
+    """{(file, key(message))} waived for tool; a waiver needs a reason."""
+    w, why = set(), False
+    if not os.path.exists(path):
+        return w
+    with open(path) as fh:
+        for n, l in enumerate(fh, 1):
+            l = l.strip()
+            if not l:
+                why = False
+                continue
+            if l.startswith('#'):
+                why = True
+                continue
+            parts = l.split(None, 2)
+            if len(parts) != 3 or not why:
+                sys.exit('%s:%d: want "TOOL FILE MESSAGE" after a comment '
+                         'line that says why' % (path, n))
+            if parts[0] == tool:
+                w.add((parts[1], key(parts[2])))
+    return w
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--tool', required=True)
@@ -143,6 +171,8 @@ def main():
     ap.add_argument('--pristine-log')
     ap.add_argument('--quiet', action='store_true',
                     help='no summary line when nothing is ours')
+    ap.add_argument('--waivers', default=os.path.join(TOP, 'tests',
+                                                      'check-waivers'))
     ap.add_argument('logs', nargs='+')
     a = ap.parse_args()
     out = os.path.abspath(a.out)
@@ -155,7 +185,8 @@ def main():
         base = {(p, key(msg)) for p, _, _, msg, _ in
                 parse(out, a.baseline, a.any_line)}
 
-    ours, theirs = [], []
+    waived = waivers(a.waivers, a.tool)
+    ours, theirs, excused = [], [], 0
     for f in parse(out, a.logs, a.any_line):
         path, line = f[0], f[1]
         why = None
@@ -170,6 +201,9 @@ def main():
                 why = 'in a file our hunks change, no pristine baseline'
             elif (path, key(f[3])) not in base:
                 why = 'not reported on the pristine source'
+        if why and (path, key(f[3])) in waived:
+            why = 'waived in tests/check-waivers'
+            excused += 1
         (ours if why else theirs).append((f, why))
 
     def show(f):
@@ -187,11 +221,14 @@ def main():
                 fh.write('\n'.join(show(f)) + '\n')
     where = ' (%s)' % os.path.relpath(a.pristine_log, TOP) \
         if a.pristine_log and theirs else ''
-    if a.quiet and not ours:
+    failing = len(ours) - excused
+    if a.quiet and not failing:
         return 0
-    print('%s: %d in our files and hunks; pristine kernel: %d %s warnings, '
-          'not ours%s' % (a.tool, len(ours), len(theirs), a.tool, where))
-    return 1 if ours else 0
+    print('%s: %d in our files and hunks%s; pristine kernel: %d %s warnings, '
+          'not ours%s' % (a.tool, failing,
+                          ' (and %d waived)' % excused if excused else '',
+                          len(theirs), a.tool, where))
+    return 1 if failing else 0
 
 
 if __name__ == '__main__':

@@ -31,6 +31,7 @@
 # has findings. Logs: out/check/.
 #
 #   scripts/check.sh [STEP...]     steps: checkpatch w1 sparse cocci kerneldoc
+#                                  (the default), and configs (`make configs`)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${NUMAPOL_OUT:-$top/out}
@@ -241,6 +242,13 @@ if want kerneldoc; then
 	attribute --tool kernel-doc --baseline "$logs/kerneldoc-pristine.log" \
 		--pristine-log "$logs/kerneldoc-not-ours.log" "$logs/kerneldoc.log" || rc=1
 	finish kernel-doc "$t0" "$rc"
+fi
+
+if want configs; then
+	t0=$(date +%s)
+	rc=0
+	"$top/scripts/configs.sh" || rc=1
+	finish configs "$t0" "$rc"
 fi
 
 echo "check: ${#summary[@]} checkers, $bad with findings in our code (logs: ${logs#"$top"/})"

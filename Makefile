@@ -34,7 +34,8 @@ stress:
 check:
 	@scripts/check.sh
 
-# The config matrix: 7 kernels, each in its own out/build-<name> (~45 min cold).
+# The config matrix: 7 kernels, each in its own out/build-<name> (85 min cold
+# on 2 shared cores, then ~2 min).
 .PHONY: configs
 configs:
 	@scripts/configs.sh

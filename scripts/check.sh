@@ -26,7 +26,7 @@
 # check fragments: release plus KUnit, so every C file of ours is compiled)
 # and, for the baseline, out/build-check-pristine (the same on the pristine
 # source); only the objects are built, never a kernel. coccicheck results
-# are cached by file content in out/check/cocci (spatch takes ~45 s per
+# are cached by file content in out/check/cocci (spatch takes ~30 s a
 # file); the pristine baseline is run only for a changed kernel file that
 # has findings. Logs: out/check/.
 #
@@ -200,7 +200,7 @@ if want cocci; then
 	t0=$(date +%s)
 	mkdir -p "$logs/cocci"
 	cfiles=$(echo "$ours_k" "$hunked" | tr ' ' '\n' | sed '/^$/d')
-	echo "check: coccicheck over $(echo "$cfiles" | wc -l) files (~45 s a file unless cached)" >&2
+	echo "check: coccicheck over $(echo "$cfiles" | wc -l) files (~30 s a file unless cached)" >&2
 	rc=0
 	: > "$logs/cocci.log"
 	: > "$logs/cocci-pristine.log"

@@ -61,7 +61,10 @@
  * blocked by a write. An execve(2) is instead recognised where it matters,
  * in the target's own context: the work compares current->mm with the mm
  * the writer's access was checked for (numapol_access_mm()), and refuses
- * a new image. The deadline starts once the mutex is held.
+ * a new image. The deadline starts once the mutex is held. A writer
+ * waits for the mutex only while it holds no other numapol_mutex:
+ * numapol_set_processes(), which holds up to NUMAPOL_SET_BATCH of them,
+ * only try-locks them, so they have no lock order.
  *
  * The policy of an address range (numa_maps) is set the same way: one
  * thread of the target calls do_mbind() itself, without MPOL_MF_MOVE, so
@@ -1104,18 +1107,24 @@ again:
 /*
  * Take the lock that serializes numapol's changes to @task's process, and
  * check that @mm is still the process's (an execve(2) since the access
- * check ends the right to change it).
+ * check ends the right to change it). With @try, never wait for it:
+ * -EBUSY when another writer holds it.
  */
 static int numapol_lock(struct task_struct *task, struct mm_struct *mm,
-			bool group, int exec_err)
+			bool group, int exec_err, bool try)
 {
 	struct task_struct *t;
 	struct mm_struct *cur;
 	int ret;
 
-	ret = mutex_lock_killable(&task->signal->numapol_mutex);
-	if (ret)
-		return ret;
+	if (try) {
+		if (!mutex_trylock(&task->signal->numapol_mutex))
+			return -EBUSY;
+	} else {
+		ret = mutex_lock_killable(&task->signal->numapol_mutex);
+		if (ret)
+			return ret;
+	}
 	t = group ? numapol_live_thread(task) : get_task_struct(task);
 	task_lock(t);
 	cur = t->mm;
@@ -1127,65 +1136,111 @@ static int numapol_lock(struct task_struct *task, struct mm_struct *mm,
 	return cur ? exec_err : -ESRCH;
 }
 
-static int numapol_set(struct task_struct *task, struct mm_struct *mm,
-		       struct numapol_policy *pol, bool group)
+/*
+ * One change of a task policy in progress (numapol_set_start() to
+ * numapol_set_finish()), under the process's numapol_mutex.
+ */
+struct numapol_set_ctx {
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct numapol_policy *pol;
+	bool group;
+	bool applied;			/* some thread took the policy */
+	struct mempolicy *ref;		/* what the first one installed */
+	unsigned long deadline;
+	u64 since;			/* as task_struct::start_time */
+	int n;				/* requests queued by the last round */
+	struct xarray seen;		/* tid -> request */
+	struct list_head reqs;
+};
+
+/* Queue the first round of a change; the process's lock is held. */
+static void numapol_set_start(struct numapol_set_ctx *c)
+{
+	/* The time allowed starts now, not behind another writer. */
+	c->deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
+	c->since = ktime_get_ns();
+	c->applied = false;
+	c->ref = NULL;
+	xa_init(&c->seen);
+	INIT_LIST_HEAD(&c->reqs);
+	c->n = numapol_queue_round(c->task, c->group, c->mm, c->pol, false,
+				   NULL, &c->seen, &c->reqs);
+}
+
+/*
+ * Wait for the requests of a started change, queue further rounds for
+ * threads created meanwhile until there are none, roll the change back if
+ * it failed; then unlock the process and free the requests.
+ */
+static int numapol_set_finish(struct numapol_set_ctx *c)
 {
 	struct numapol_req *req, *tmp;
-	struct mempolicy *ref = NULL;
-	unsigned long deadline;
-	struct xarray seen;
-	u64 since;
-	LIST_HEAD(reqs);
-	bool applied = false;
-	int ret, n;
+	int ret = 0, n = c->n;
 
-	if (task->flags & PF_KTHREAD)
-		return -EINVAL;
-	ret = security_task_movememory(task);
-	if (ret)
-		return ret;
-	ret = numapol_lock(task, mm, group, -EPERM);
-	if (ret)
-		return ret;
-	/* The time allowed starts now, not behind another writer. */
-	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
-	since = ktime_get_ns();	/* as task_struct::start_time */
-
-	xa_init(&seen);
-	do {
-		n = numapol_queue_round(task, group, mm, pol, applied, ref,
-					&seen, &reqs);
+	for (;;) {
 		if (n < 0) {
 			ret = n;
 			break;
 		}
-		list_for_each_entry(req, &reqs, node) {
+		list_for_each_entry(req, &c->reqs, node) {
 			/* At once for the requests of earlier rounds. */
-			ret = numapol_req_wait(req, deadline);
+			ret = numapol_req_wait(req, c->deadline);
 			if (ret)
 				break;
 			if (req->ret && req->ret != -ESRCH) {
 				ret = req->ret;
 				break;
 			}
-			if (req->applied && !applied)
-				ref = req->new;
-			applied |= req->applied;
+			if (req->applied && !c->applied)
+				c->ref = req->new;
+			c->applied |= req->applied;
 		}
-	} while (!ret && n > 0);
+		if (ret || !n)
+			break;
+		n = numapol_queue_round(c->task, c->group, c->mm, c->pol,
+					c->applied, c->ref, &c->seen, &c->reqs);
+	}
 
-	if (!ret && !applied)
+	if (!ret && !c->applied)
 		ret = -ESRCH;	/* every thread was exiting */
 	if (ret)
-		numapol_rollback(task, mm, group, &seen, since, &reqs);
+		numapol_rollback(c->task, c->mm, c->group, &c->seen, c->since,
+				 &c->reqs);
 
-	mutex_unlock(&task->signal->numapol_mutex);
-	list_for_each_entry_safe(req, tmp, &reqs, node) {
+	mutex_unlock(&c->task->signal->numapol_mutex);
+	list_for_each_entry_safe(req, tmp, &c->reqs, node) {
 		list_del(&req->node);
 		numapol_req_put(req);
 	}
-	xa_destroy(&seen);
+	xa_destroy(&c->seen);
 	return ret;
+}
+
+/* What every change of a task policy checks before taking the lock. */
+static int numapol_set_check(struct task_struct *task)
+{
+	if (task->flags & PF_KTHREAD)
+		return -EINVAL;
+	return security_task_movememory(task);
+}
+
+static int numapol_set(struct task_struct *task, struct mm_struct *mm,
+		       struct numapol_policy *pol, bool group)
+{
+	struct numapol_set_ctx c = {
+		.task = task, .mm = mm, .pol = pol, .group = group,
+	};
+	int ret;
+
+	ret = numapol_set_check(task);
+	if (ret)
+		return ret;
+	ret = numapol_lock(task, mm, group, -EPERM, false);
+	if (ret)
+		return ret;
+	numapol_set_start(&c);
+	return numapol_set_finish(&c);
 }
 
 /**
@@ -1226,6 +1281,79 @@ int numapol_set_process(struct task_struct *task, struct mm_struct *mm,
 			struct numapol_policy *pol)
 {
 	return numapol_set(task, mm, pol, true);
+}
+
+/*
+ * How many processes numapol_set_processes() changes at once. Each holds
+ * its numapol_mutex until its change is done; lockdep tracks every held
+ * lock (at most MAX_LOCK_DEPTH, 48, including the caller's).
+ */
+#define NUMAPOL_SET_BATCH	32
+
+/**
+ * numapol_set_processes - change the task policy of many processes at once
+ * @targets: the processes: for each, a thread and the mm access to it was
+ *	checked for, as numapol_set_process() takes them; @targets[i].ret
+ *	is set to what numapol_set_process() would have returned
+ * @n: how many
+ * @pol: the new policy
+ *
+ * Like numapol_set_process() on each, but the requests of up to 32
+ * processes are queued before the first is waited for, so their threads
+ * run them in parallel and the whole takes about one round trip (and at
+ * most one numapol.timeout_ms) per 32 processes instead of one per
+ * process. Each process gets its own full timeout from the moment its
+ * change is queued. To hold several numapol_mutexes without any lock
+ * order, they are only try-locked: a process another writer is changing
+ * is done on its own, after the others, holding no other.
+ *
+ * A failure changes nothing in the process that failed (as
+ * numapol_set_process()); the others keep the new policy: the caller
+ * decides whether to give them their old one back.
+ */
+void numapol_set_processes(struct numapol_target *targets, int n,
+			   struct numapol_policy *pol)
+{
+	struct numapol_set_ctx *ctx;
+	int i, j, nr;
+
+	ctx = kcalloc(NUMAPOL_SET_BATCH, sizeof(*ctx), GFP_KERNEL);
+	for (i = 0; i < n; i += NUMAPOL_SET_BATCH) {
+		int m = min(n - i, NUMAPOL_SET_BATCH);
+		struct numapol_target *t = targets + i;
+
+		for (j = 0, nr = 0; j < m; j++) {
+			/* Killed: start nothing more (nothing changed there). */
+			if (fatal_signal_pending(current)) {
+				t[j].ret = -EINTR;
+				continue;
+			}
+			t[j].ret = numapol_set_check(t[j].task);
+			if (t[j].ret)
+				continue;
+			/* Without memory for a batch: one at a time. */
+			t[j].ret = ctx ? numapol_lock(t[j].task, t[j].mm, true,
+						      -EPERM, true) : -EBUSY;
+			if (t[j].ret)
+				continue;
+			ctx[nr] = (struct numapol_set_ctx) {
+				.task = t[j].task, .mm = t[j].mm,
+				.pol = pol, .group = true,
+			};
+			numapol_set_start(&ctx[nr++]);
+		}
+		for (j = 0, nr = 0; j < m; j++) {
+			if (!t[j].ret)
+				t[j].ret = numapol_set_finish(&ctx[nr++]);
+		}
+		for (j = 0; j < m; j++) {
+			if (t[j].ret == -EBUSY)
+				t[j].ret = numapol_set(t[j].task, t[j].mm,
+						       pol, true);
+		}
+		cond_resched();
+	}
+	kfree(ctx);
 }
 
 /**
@@ -1412,7 +1540,7 @@ int numapol_set_ranges(struct task_struct *task, struct mm_struct *mm,
 	ret = security_task_movememory(task);
 	if (ret)
 		return ret;
-	ret = numapol_lock(task, mm, true, -ESRCH);
+	ret = numapol_lock(task, mm, true, -ESRCH, false);
 	if (ret)
 		return ret;
 	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);

@@ -75,11 +75,12 @@
  *   a mkdir of the same process (in any group) waits up to
  *   numapol.timeout_ms for it to be finished (else -EBUSY). mkdir itself
  *   waits for the group lock killably, as long as a policy write holds
- *   it (one timeout per member at most); meanwhile other mkdir and rmdir
- *   under numapol/ wait for su_mutex, uninterruptibly: a known limit,
- *   which a re-apply that waits for all members at once would bound to
- *   one timeout. Waits for the targets themselves (mkdir applies the
- *   group's policy, rmdir resets) are bounded by the core.
+ *   it (at most one timeout per 32 processes, which
+ *   numapol_set_processes() waits for together, and one per range);
+ *   meanwhile other mkdir and rmdir under numapol/ wait for su_mutex,
+ *   uninterruptibly: a known limit. Waits for the targets themselves
+ *   (mkdir applies the group's policy, rmdir resets) are bounded by the
+ *   core.
  */
 
 #include <linux/configfs.h>
@@ -127,6 +128,9 @@ struct numapol_cfs_binding {
 	const struct cred *cred;	/* of whoever named the target */
 	struct numapol_policy *pol;	/* last given to the target, or NULL */
 	int err;			/* the last failure, or 0 */
+	/* Scratch of a policy write, under the group lock. */
+	bool changed;			/* given the policy being written */
+	int slot;			/* its numapol_target, or -1 */
 	/* Ranges only. */
 	unsigned long start, end;
 	bool enabled;
@@ -205,7 +209,7 @@ static int numapol_cfs_lock_killable(struct numapol_cfs_group *grp)
  * The group lock for rmdir, which configfs calls with its subsystem mutex
  * held: every other mkdir and rmdir under numapol/ waits for that mutex,
  * uninterruptibly. A policy write may hold the group lock for one timeout
- * per member, so wait no longer than numapol.timeout_ms, and killably.
+ * per 32 members, so wait no longer than numapol.timeout_ms, and killably.
  * Polling, it may lose the lock to waiters: it is only used where giving
  * up is harmless. Return: 0, -EAGAIN (the group stayed busy) or -EINTR.
  */
@@ -467,20 +471,131 @@ static ssize_t numapol_cfs_policy_show(struct config_item *item, char *page)
 }
 
 /*
- * Re-apply, in creation order; on the first failure give the bindings
- * already changed the group's policy back, so the group, its "policy" and
- * its members keep the old policy. Bindings whose target is gone are
- * skipped (they read "exited"), and so are those whose target is out of
- * their reach (they read "error 13" or "error 1"): one user's binding must
- * not stop the group's owner.
+ * Record what giving @b @pol returned; with @undo, @pol is the group's
+ * policy given back. Return: the failure, or 0 when it took the policy,
+ * its target is gone (it reads "exited"), or the target is out of its
+ * reach (it reads "error 13" or "error 1"): one user's binding must not
+ * stop the group's owner.
+ */
+static int numapol_cfs_record(struct numapol_cfs_binding *b,
+			      struct numapol_policy *pol, int err, bool undo)
+{
+	b->err = err == -ESRCH ? 0 : err;
+	if (!err) {
+		numapol_cfs_set_pol(b, pol);
+		b->changed = !undo;
+	}
+	return b->err && !numapol_cfs_denied(err) ? err : 0;
+}
+
+/* Is @b changed by this policy write (@undo: given back the old one)? */
+static bool numapol_cfs_in_write(struct numapol_cfs_binding *b, bool undo,
+				 enum numapol_cfs_kind kind)
+{
+	return b->kind == kind && numapol_cfs_active(b) &&
+	       (!undo || b->changed);
+}
+
+/*
+ * Give @pol to the group's task bindings (@undo: only to those this write
+ * changed), all at once: numapol_set_processes() queues the change on up
+ * to 32 processes before it waits for the first. A process that called
+ * execve(2) meanwhile, or every process if there is no memory for the
+ * batch, is done by numapol_cfs_apply(), one at a time. Return: the first
+ * failure in creation order, or 0.
+ */
+static int numapol_cfs_apply_tasks(struct numapol_cfs_group *grp,
+				   struct numapol_policy *pol, bool undo)
+{
+	struct numapol_cfs_binding *b;
+	struct numapol_target *t = NULL;
+	int n = 0, k = 0, ret = 0, err;
+
+	list_for_each_entry(b, &grp->bindings, node)
+		n += numapol_cfs_in_write(b, undo, NUMAPOL_CFS_TASK);
+	if (!n)
+		return 0;
+	if (n > 1)
+		t = kvcalloc(n, sizeof(*t), GFP_KERNEL_ACCOUNT);
+
+	list_for_each_entry(b, &grp->bindings, node) {
+		b->slot = -1;
+		if (!t || !numapol_cfs_in_write(b, undo, NUMAPOL_CFS_TASK))
+			continue;
+		if (numapol_cfs_target(b, &t[k].task, &t[k].mm))
+			continue;	/* gone: numapol_cfs_apply() says so */
+		if (numapol_cfs_check_access(b, t[k].task, t[k].mm)) {
+			mmput(t[k].mm);
+			put_task_struct(t[k].task);
+			continue;	/* execve(2) or out of reach: the same */
+		}
+		b->slot = k++;
+	}
+	if (k)
+		numapol_set_processes(t, k, pol);
+
+	list_for_each_entry(b, &grp->bindings, node) {
+		bool execed = false;
+
+		if (b->slot >= 0) {
+			struct numapol_target *bt = &t[b->slot];
+
+			err = bt->ret;
+			/* The core refuses an mm replaced since (EPERM). */
+			execed = err == -EPERM &&
+				 numapol_cfs_mm_replaced(bt->task, bt->mm);
+			mmput(bt->mm);
+			put_task_struct(bt->task);
+		}
+		/* Removed meanwhile: whoever finishes it resets its target. */
+		if (!numapol_cfs_in_write(b, undo, NUMAPOL_CFS_TASK))
+			continue;
+		if (b->slot < 0 || execed)
+			err = numapol_cfs_apply(b, pol, false);
+		err = numapol_cfs_record(b, pol, err, undo);
+		if (err && !ret)
+			ret = err;
+	}
+	kvfree(t);
+	return ret;
+}
+
+/*
+ * Give @pol to the group's enabled ranges (@undo: only to those this write
+ * changed), in creation order, stopping at the first failure.
+ */
+static int numapol_cfs_apply_ranges(struct numapol_cfs_group *grp,
+				    struct numapol_policy *pol, bool undo)
+{
+	struct numapol_cfs_binding *b;
+	int err;
+
+	list_for_each_entry(b, &grp->bindings, node) {
+		if (!numapol_cfs_in_write(b, undo, NUMAPOL_CFS_RANGE))
+			continue;
+		err = numapol_cfs_apply(b, pol, grp->move);
+		err = numapol_cfs_record(b, pol, err, undo);
+		if (err && !undo)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * Re-apply: to every task binding at once, then to the ranges in creation
+ * order. If any fails, give the bindings already changed the group's
+ * policy back, so the group, its "policy" and its members keep the old
+ * policy. Bindings whose target is gone are skipped (they read "exited"),
+ * and so are those whose target is out of their reach (they read
+ * "error 13" or "error 1").
  */
 static ssize_t numapol_cfs_policy_store(struct config_item *item,
 					const char *page, size_t count)
 {
 	struct numapol_cfs_group *grp = to_numapol_cfs_group(item);
-	struct numapol_cfs_binding *b, *failed = NULL;
+	struct numapol_cfs_binding *b;
 	struct numapol_policy *pol;
-	int ret = 0, err;
+	int ret;
 
 	pol = numapol_parse(page, count);
 	if (IS_ERR(pol))
@@ -490,27 +605,15 @@ static ssize_t numapol_cfs_policy_store(struct config_item *item,
 		numapol_policy_put(pol);
 		return -EINTR;
 	}
-	list_for_each_entry(b, &grp->bindings, node) {
-		if (!numapol_cfs_active(b))
-			continue;
-		err = numapol_cfs_apply(b, pol, grp->move);
-		b->err = err == -ESRCH ? 0 : err;
-		if (b->err && !numapol_cfs_denied(err)) {
-			failed = b;
-			ret = err;
-			break;
-		}
-	}
-	if (failed) {
-		list_for_each_entry(b, &grp->bindings, node) {
-			if (b == failed)
-				break;
-			if (!numapol_cfs_active(b))
-				continue;
-			err = numapol_cfs_apply(b, grp->pol, grp->move);
-			/* Could not be put back (writer killed?): say so. */
-			b->err = err == -ESRCH ? 0 : err;
-		}
+	list_for_each_entry(b, &grp->bindings, node)
+		b->changed = false;
+	ret = numapol_cfs_apply_tasks(grp, pol, false);
+	if (!ret)
+		ret = numapol_cfs_apply_ranges(grp, pol, false);
+	if (ret) {
+		/* Could not be put back (writer killed?): they say so. */
+		numapol_cfs_apply_tasks(grp, grp->pol, true);
+		numapol_cfs_apply_ranges(grp, grp->pol, true);
 	} else {
 		swap(grp->pol, pol);
 	}
@@ -967,7 +1070,7 @@ static void numapol_cfs_finish_drop(struct numapol_cfs_binding *b)
 /*
  * rmdir of a binding. configfs calls it with its subsystem mutex held, and
  * it cannot fail: it must not wait long for the group lock, which a policy
- * write may hold for one timeout per member. The binding is marked, so
+ * write may hold for one timeout per 32 members. The binding is marked, so
  * that it takes no part in what a holder is doing (numapol_cfs_active()),
  * and queued; it is finished here if the group is free within
  * numapol.timeout_ms, else handed to the group's worker when the holder

@@ -100,6 +100,21 @@ int numapol_set_thread(struct task_struct *task, struct mm_struct *mm,
 		       struct numapol_policy *pol);
 int numapol_set_process(struct task_struct *task, struct mm_struct *mm,
 			struct numapol_policy *pol);
+
+/**
+ * struct numapol_target - a process for numapol_set_processes()
+ * @task: any thread of it
+ * @mm: the mm access was checked for (numapol_access_mm())
+ * @ret: set to the result of its change
+ */
+struct numapol_target {
+	struct task_struct *task;
+	struct mm_struct *mm;
+	int ret;
+};
+
+void numapol_set_processes(struct numapol_target *targets, int n,
+			   struct numapol_policy *pol);
 struct task_struct *numapol_live_thread(struct task_struct *task);
 struct mm_struct *numapol_access_mm(struct task_struct *task, bool group);
 int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,

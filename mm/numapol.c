@@ -1217,10 +1217,16 @@ static int numapol_set_finish(struct numapol_set_ctx *c)
 	return ret;
 }
 
-/* What every change of a task policy checks before taking the lock. */
+/*
+ * What every change of a task policy checks before taking the lock.
+ * Kernel threads have no policy of a process to change; io_uring and vhost
+ * workers never return to user space (to run a task_work at a point of
+ * their choosing) and allocate for the process as its own kernel threads:
+ * a process's change skips them, and a change of one alone is refused.
+ */
 static int numapol_set_check(struct task_struct *task)
 {
-	if (task->flags & PF_KTHREAD)
+	if (task->flags & (PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER))
 		return -EINVAL;
 	return security_task_movememory(task);
 }

@@ -63,8 +63,8 @@
  * the writer's access was checked for (numapol_access_mm()), and refuses
  * a new image. The deadline starts once the mutex is held. A writer
  * waits for the mutex only while it holds no other numapol_mutex:
- * numapol_set_processes(), which holds up to NUMAPOL_SET_BATCH of them,
- * only try-locks them, so they have no lock order.
+ * numapol_batch_set(), which holds up to NUMAPOL_SET_BATCH of them, only
+ * try-locks them, so they have no lock order.
  *
  * The policy of an address range (numa_maps) is set the same way: one
  * thread of the target calls do_mbind() itself, without MPOL_MF_MOVE, so
@@ -94,6 +94,7 @@
 #include <linux/numapol.h>
 #include <linux/pagewalk.h>
 #include <linux/ptrace.h>
+#include <linux/overflow.h>
 #include <linux/refcount.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -102,6 +103,7 @@
 #include <linux/string.h>
 #include <linux/swap.h>
 #include <linux/task_work.h>
+#include <linux/wait_bit.h>
 #include <linux/xarray.h>
 
 #include "internal.h"
@@ -508,6 +510,7 @@ struct numapol_req {
 	bool applied;
 	bool undo;			/* run again to put @old back */
 	bool inherited;			/* undo a policy a new thread inherited */
+	void *wake;			/* wake_up_var() it when done, or NULL */
 };
 
 static void numapol_req_put(struct numapol_req *req)
@@ -738,6 +741,20 @@ static void numapol_undo_current(struct numapol_req *req)
 
 static void numapol_twork(struct callback_head *head);
 
+/*
+ * Tell a writer waiting for several requests at once that this one is
+ * done (numapol_batch_wait()). The key is only hashed and compared, never
+ * dereferenced: a writer that has gone meanwhile is harmless.
+ */
+static void numapol_req_wake(struct numapol_req *req)
+{
+	if (!req->wake)
+		return;
+	/* Order the completion before the waiter's queue check. */
+	smp_mb();
+	wake_up_var(req->wake);
+}
+
 /* Run the undos of earlier writes that numapol_req_queue() put first. */
 static void numapol_run_prior(struct numapol_req *req)
 {
@@ -790,6 +807,7 @@ static void numapol_twork(struct callback_head *head)
 	}
 	/* complete_all(): done stays done for every later look. */
 	complete_all(&req->done);
+	numapol_req_wake(req);
 	numapol_req_put(req);
 }
 
@@ -969,19 +987,19 @@ static void numapol_rollback_inherited(struct task_struct *task,
 
 /*
  * Give every thread that took the new policy its old one back, from its own
- * context, and wait a bounded time for it, killably. The request that made
- * the change is queued again to undo it, so this needs no memory and cannot
- * fail. A thread that does not run it in that time still runs it before it
- * next returns to user space (and before any later write's change to it).
- * For a process (@group), threads created meanwhile that inherited the new
- * policy are given the old one too.
+ * context: the request that made the change is queued again to undo it, so
+ * this needs no memory and cannot fail. A thread that does not run it
+ * before numapol_rollback_wait() gives up still runs it before it next
+ * returns to user space (and before any later write's change to it). For
+ * a process (@group), threads created meanwhile that inherited the new
+ * policy are given the old one too (this needs the process's lock).
  */
-static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
-			     bool group, struct xarray *seen, u64 since,
-			     struct list_head *reqs)
+static void numapol_rollback_queue(struct task_struct *task,
+				   struct mm_struct *mm, bool group,
+				   struct xarray *seen, u64 since,
+				   struct list_head *reqs)
 {
 	struct mempolicy *ref = NULL, *ref_old = NULL;
-	unsigned long deadline;
 	struct numapol_req *req;
 	bool have_ref = false;
 
@@ -1003,12 +1021,28 @@ static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
 					   reqs);
 	mpol_put(ref);
 	mpol_put(ref_old);
+}
 
-	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
+/* Wait for the undos queued on @reqs until @deadline: 0 or -EINTR. */
+static int numapol_rollback_wait(struct list_head *reqs,
+				 unsigned long deadline)
+{
+	struct numapol_req *req;
+
 	list_for_each_entry(req, reqs, node) {
 		if (req->undo && numapol_req_wait(req, deadline) == -EINTR)
-			break;
+			return -EINTR;
 	}
+	return 0;
+}
+
+/* Roll back and wait a bounded time for it, killably. */
+static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
+			     bool group, struct xarray *seen, u64 since,
+			     struct list_head *reqs)
+{
+	numapol_rollback_queue(task, mm, group, seen, since, reqs);
+	numapol_rollback_wait(reqs, numapol_deadline());
 }
 
 /*
@@ -1021,7 +1055,8 @@ static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
 static int numapol_queue_round(struct task_struct *task, bool group,
 			       struct mm_struct *mm, struct numapol_policy *pol,
 			       bool have_ref, struct mempolicy *ref,
-			       struct xarray *seen, struct list_head *reqs)
+			       struct xarray *seen, struct list_head *reqs,
+			       void *wake)
 {
 	struct task_struct **threads;
 	struct task_struct *t;
@@ -1035,7 +1070,8 @@ static int numapol_queue_round(struct task_struct *task, bool group,
 		req = numapol_req_alloc(task, mm, pol);
 		if (!req)
 			return -ENOMEM;
-		xa_store(seen, 0, req, GFP_KERNEL);
+		req->wake = wake;
+		xa_store(seen, 0, req, GFP_KERNEL_ACCOUNT);
 		list_add_tail(&req->node, reqs);
 		numapol_req_queue(req);
 		return 1;
@@ -1083,9 +1119,10 @@ again:
 		struct numapol_req *req = numapol_req_alloc(threads[i], mm, pol);
 
 		if (req) {
+			req->wake = wake;
 			/* A recycled tid replaces the entry; @reqs keeps both. */
 			if (xa_is_err(xa_store(seen, threads[i]->pid, req,
-					       GFP_KERNEL))) {
+					       GFP_KERNEL_ACCOUNT))) {
 				numapol_req_put(req);
 				req = NULL;
 			}
@@ -1137,19 +1174,28 @@ static int numapol_lock(struct task_struct *task, struct mm_struct *mm,
 }
 
 /*
- * One change of a task policy in progress (numapol_set_start() to
- * numapol_set_finish()), under the process's numapol_mutex.
+ * One change of a task policy: started under the process's numapol_mutex
+ * (numapol_set_start()), advanced by numapol_set_step() as its requests
+ * complete, ended (rolled back on failure, unlocked) by numapol_set_end().
+ * The requests of a change that succeeded are kept until
+ * numapol_set_free(), so that a batch can still give the threads their old
+ * policy back (numapol_batch_end()).
  */
 struct numapol_set_ctx {
 	struct task_struct *task;
 	struct mm_struct *mm;
 	struct numapol_policy *pol;
 	bool group;
+	bool deferred;			/* batch: its lock was busy */
+	bool done;			/* ended: @ret is its result */
 	bool applied;			/* some thread took the policy */
 	struct mempolicy *ref;		/* what the first one installed */
 	unsigned long deadline;
 	u64 since;			/* as task_struct::start_time */
 	int n;				/* requests queued by the last round */
+	int ret;
+	void *wake;			/* batch: the requests' wake key */
+	struct list_head *seen_to;	/* the last request looked at */
 	struct xarray seen;		/* tid -> request */
 	struct list_head reqs;
 };
@@ -1158,36 +1204,88 @@ struct numapol_set_ctx {
 static void numapol_set_start(struct numapol_set_ctx *c)
 {
 	/* The time allowed starts now, not behind another writer. */
-	c->deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
+	c->deadline = numapol_deadline();
 	c->since = ktime_get_ns();
-	c->applied = false;
-	c->ref = NULL;
-	xa_init(&c->seen);
+	xa_init_flags(&c->seen, XA_FLAGS_ACCOUNT);
 	INIT_LIST_HEAD(&c->reqs);
+	c->seen_to = &c->reqs;
 	c->n = numapol_queue_round(c->task, c->group, c->mm, c->pol, false,
-				   NULL, &c->seen, &c->reqs);
+				   NULL, &c->seen, &c->reqs, c->wake);
+}
+
+/* Free what a change kept (its requests), once it is over. */
+static void numapol_set_free(struct numapol_set_ctx *c)
+{
+	struct numapol_req *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, &c->reqs, node) {
+		list_del(&req->node);
+		numapol_req_put(req);
+	}
+	xa_destroy(&c->seen);
+}
+
+/* End a change with @ret: roll it back if it failed; unlock. */
+static void numapol_set_end(struct numapol_set_ctx *c, int ret)
+{
+	if (!ret && !c->applied)
+		ret = -ESRCH;	/* every thread was exiting */
+	if (ret)
+		numapol_rollback(c->task, c->mm, c->group, &c->seen, c->since,
+				 &c->reqs);
+	mutex_unlock(&c->task->signal->numapol_mutex);
+	if (ret)
+		numapol_set_free(c);
+	c->ret = ret;
+	c->done = true;
+}
+
+/* The first request of @c not looked at yet, or NULL. */
+static struct numapol_req *numapol_set_next(struct numapol_set_ctx *c)
+{
+	if (c->seen_to->next == &c->reqs)
+		return NULL;
+	return list_entry(c->seen_to->next, struct numapol_req, node);
 }
 
 /*
- * Wait for the requests of a started change, queue further rounds for
- * threads created meanwhile until there are none, roll the change back if
- * it failed; then unlock the process and free the requests.
+ * Can numapol_set_step() advance @c now: a request of it is done, its
+ * time is up, or the writer is being killed?
  */
-static int numapol_set_finish(struct numapol_set_ctx *c)
+static bool numapol_set_ready(struct numapol_set_ctx *c)
 {
-	struct numapol_req *req, *tmp;
-	int ret = 0, n = c->n;
+	struct numapol_req *req = numapol_set_next(c);
 
-	for (;;) {
-		if (n < 0) {
-			ret = n;
-			break;
-		}
-		list_for_each_entry(req, &c->reqs, node) {
-			/* At once for the requests of earlier rounds. */
-			ret = numapol_req_wait(req, c->deadline);
-			if (ret)
+	return !req || completion_done(&req->done) ||
+	       time_after(jiffies, c->deadline) ||
+	       fatal_signal_pending(current);
+}
+
+/*
+ * Advance a started change as far as it goes without waiting: look at the
+ * requests that are done, in order; once all are, queue a round for the
+ * threads created meanwhile, or end the change when there is none. It
+ * fails at the first request that failed, at the deadline, or when the
+ * writer is being killed.
+ *
+ * Return: true when the change has ended (numapol_set_end()).
+ */
+static bool numapol_set_step(struct numapol_set_ctx *c)
+{
+	struct numapol_req *req;
+	int ret = 0;
+
+	while (!c->done) {
+		while ((req = numapol_set_next(c))) {
+			if (!completion_done(&req->done)) {
+				if (fatal_signal_pending(current))
+					ret = -EINTR;
+				else if (time_after(jiffies, c->deadline))
+					ret = -EAGAIN;
+				else
+					return false;
 				break;
+			}
 			if (req->ret && req->ret != -ESRCH) {
 				ret = req->ret;
 				break;
@@ -1195,26 +1293,31 @@ static int numapol_set_finish(struct numapol_set_ctx *c)
 			if (req->applied && !c->applied)
 				c->ref = req->new;
 			c->applied |= req->applied;
+			c->seen_to = &req->node;
 		}
-		if (ret || !n)
-			break;
-		n = numapol_queue_round(c->task, c->group, c->mm, c->pol,
-					c->applied, c->ref, &c->seen, &c->reqs);
+		if (!ret && c->n > 0) {
+			c->n = numapol_queue_round(c->task, c->group, c->mm,
+						   c->pol, c->applied, c->ref,
+						   &c->seen, &c->reqs, c->wake);
+			if (c->n >= 0)
+				continue;
+			ret = c->n;
+		}
+		numapol_set_end(c, ret);
 	}
+	return true;
+}
 
-	if (!ret && !c->applied)
-		ret = -ESRCH;	/* every thread was exiting */
-	if (ret)
-		numapol_rollback(c->task, c->mm, c->group, &c->seen, c->since,
-				 &c->reqs);
+/* Run a started change to its end, waiting for its requests in turn. */
+static int numapol_set_run(struct numapol_set_ctx *c)
+{
+	struct numapol_req *req;
 
-	mutex_unlock(&c->task->signal->numapol_mutex);
-	list_for_each_entry_safe(req, tmp, &c->reqs, node) {
-		list_del(&req->node);
-		numapol_req_put(req);
+	while (!numapol_set_step(c)) {
+		req = numapol_set_next(c);
+		numapol_req_wait(req, c->deadline);
 	}
-	xa_destroy(&c->seen);
-	return ret;
+	return c->ret;
 }
 
 /*
@@ -1246,7 +1349,9 @@ static int numapol_set(struct task_struct *task, struct mm_struct *mm,
 	if (ret)
 		return ret;
 	numapol_set_start(&c);
-	return numapol_set_finish(&c);
+	ret = numapol_set_run(&c);
+	numapol_set_free(&c);
+	return ret;
 }
 
 /**
@@ -1289,77 +1394,201 @@ int numapol_set_process(struct task_struct *task, struct mm_struct *mm,
 	return numapol_set(task, mm, pol, true);
 }
 
-/*
- * How many processes numapol_set_processes() changes at once. Each holds
- * its numapol_mutex until its change is done; lockdep tracks every held
- * lock (at most MAX_LOCK_DEPTH, 48, including the caller's).
+/**
+ * struct numapol_batch - task-policy changes of many processes, one write
+ * @pol: the policy they are given
+ * @n: contexts used
+ * @max: contexts allocated
+ * @ctx: one per process given to numapol_batch_set(), in order
  */
-#define NUMAPOL_SET_BATCH	32
+struct numapol_batch {
+	struct numapol_policy *pol;
+	int n, max;
+	struct numapol_set_ctx ctx[] __counted_by(max);
+};
 
 /**
- * numapol_set_processes - change the task policy of many processes at once
- * @targets: the processes: for each, a thread and the mm access to it was
- *	checked for, as numapol_set_process() takes them; @targets[i].ret
- *	is set to what numapol_set_process() would have returned
- * @n: how many
- * @pol: the new policy
+ * numapol_batch_new - prepare to change the task policy of many processes
+ * @pol: the new policy (a reference is taken)
+ * @max: how many processes at most
  *
- * Like numapol_set_process() on each, but the requests of up to 32
- * processes are queued before the first is waited for, so their threads
- * run them in parallel and the whole takes about one round trip (and at
- * most one numapol.timeout_ms) per 32 processes instead of one per
- * process. Each process gets its own full timeout from the moment its
- * change is queued. To hold several numapol_mutexes without any lock
- * order, they are only try-locked: a process another writer is changing
- * is done on its own, after the others, holding no other.
- *
- * A failure changes nothing in the process that failed (as
- * numapol_set_process()); the others keep the new policy: the caller
- * decides whether to give them their old one back.
+ * Return: a batch for numapol_batch_set() and numapol_batch_end(), or
+ * NULL without memory.
  */
-void numapol_set_processes(struct numapol_target *targets, int n,
-			   struct numapol_policy *pol)
+struct numapol_batch *numapol_batch_new(struct numapol_policy *pol, int max)
 {
-	struct numapol_set_ctx *ctx;
-	int i, j, nr;
+	struct numapol_batch *b;
 
-	ctx = kcalloc(NUMAPOL_SET_BATCH, sizeof(*ctx), GFP_KERNEL);
-	for (i = 0; i < n; i += NUMAPOL_SET_BATCH) {
-		int m = min(n - i, NUMAPOL_SET_BATCH);
-		struct numapol_target *t = targets + i;
+	b = kvzalloc(struct_size(b, ctx, max), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return NULL;
+	b->max = max;
+	b->pol = numapol_policy_get(pol);
+	return b;
+}
 
-		for (j = 0, nr = 0; j < m; j++) {
-			/* Killed: start nothing more (nothing changed there). */
-			if (fatal_signal_pending(current)) {
-				t[j].ret = -EINTR;
-				continue;
-			}
-			t[j].ret = numapol_set_check(t[j].task);
-			if (t[j].ret)
-				continue;
-			/* Without memory for a batch: one at a time. */
-			t[j].ret = ctx ? numapol_lock(t[j].task, t[j].mm, true,
-						      -EPERM, true) : -EBUSY;
-			if (t[j].ret)
-				continue;
-			ctx[nr] = (struct numapol_set_ctx) {
-				.task = t[j].task, .mm = t[j].mm,
-				.pol = pol, .group = true,
-			};
-			numapol_set_start(&ctx[nr++]);
-		}
-		for (j = 0, nr = 0; j < m; j++) {
-			if (!t[j].ret)
-				t[j].ret = numapol_set_finish(&ctx[nr++]);
-		}
-		for (j = 0; j < m; j++) {
-			if (t[j].ret == -EBUSY)
-				t[j].ret = numapol_set(t[j].task, t[j].mm,
-						       pol, true);
-		}
-		cond_resched();
+/*
+ * Wait until a change of @c[0..@n) can advance (numapol_set_ready()), or
+ * the earliest deadline among them, killably. Their requests wake @key.
+ */
+static void numapol_batch_wait(struct numapol_set_ctx *c, int n, void *key)
+{
+	struct wait_queue_head *wq = __var_waitqueue(key);
+	struct wait_bit_queue_entry wbq;
+	unsigned long deadline = 0;
+	bool any = false, ready;
+	long left;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (c[i].done || c[i].deferred)
+			continue;
+		if (!any || time_before(c[i].deadline, deadline))
+			deadline = c[i].deadline;
+		any = true;
 	}
-	kfree(ctx);
+	if (!any)
+		return;
+	init_wait_var_entry(&wbq, key, 0);
+	for (;;) {
+		if (prepare_to_wait_event(wq, &wbq.wq_entry, TASK_KILLABLE))
+			break;		/* killed: the steps see it */
+		for (i = 0, ready = false; i < n && !ready; i++)
+			ready = !c[i].done && !c[i].deferred &&
+				numapol_set_ready(&c[i]);
+		left = (long)(deadline - jiffies);
+		if (ready || left < 0)
+			break;
+		schedule_timeout(left + 1);
+	}
+	finish_wait(wq, &wbq.wq_entry);
+}
+
+/**
+ * numapol_batch_set - change the task policy of some processes at once
+ * @b: the batch
+ * @t: the processes: for each, a thread and the mm access to it was
+ *	checked for, as numapol_set_process() takes them; @t[i].ret is set
+ *	to what numapol_set_process() would have returned
+ * @n: how many, at most NUMAPOL_SET_BATCH (and @b's room)
+ *
+ * Like numapol_set_process() on each, but every change is queued before
+ * any is waited for, so the processes' threads run them in parallel, and
+ * each change advances (further rounds, its end, its unlock) as soon as
+ * its requests are done, whatever the others do: @n slow processes cost
+ * one numapol.timeout_ms, not @n. Each process has its own full timeout
+ * from the moment its change is queued. To hold several numapol_mutexes
+ * without a lock order, they are only try-locked; a process that another
+ * writer is changing is done afterwards, alone, holding no other.
+ *
+ * A change that fails is rolled back at once (as numapol_set_process());
+ * those that succeed can still be undone by numapol_batch_end().
+ */
+void numapol_batch_set(struct numapol_batch *b, struct numapol_target *t,
+		       int n)
+{
+	struct numapol_set_ctx *c = b->ctx + b->n;
+	int i, left, ret;
+
+	if (WARN_ON_ONCE(n > NUMAPOL_SET_BATCH || n > b->max - b->n)) {
+		for (i = 0; i < n; i++)
+			t[i].ret = -EINVAL;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		c[i] = (struct numapol_set_ctx) {
+			.task = t[i].task, .mm = t[i].mm, .pol = b->pol,
+			.group = true, .wake = b,
+		};
+		/* Killed: start nothing more (nothing changed there). */
+		ret = fatal_signal_pending(current) ? -EINTR :
+		      numapol_set_check(c[i].task);
+		if (!ret) {
+			ret = numapol_lock(c[i].task, c[i].mm, true, -EPERM,
+					   true);
+			c[i].deferred = ret == -EBUSY;
+		}
+		if (c[i].deferred) {
+			continue;
+		} else if (ret) {
+			c[i].ret = ret;
+			c[i].done = true;
+		} else {
+			numapol_set_start(&c[i]);
+		}
+	}
+	for (;;) {
+		for (i = 0, left = 0; i < n; i++)
+			left += !c[i].done && !c[i].deferred &&
+				!numapol_set_step(&c[i]);
+		if (!left)
+			break;
+		numapol_batch_wait(c, n, b);
+	}
+	/* Now that no numapol_mutex is held: wait for the busy ones. */
+	for (i = 0; i < n; i++) {
+		if (!c[i].deferred)
+			continue;
+		c[i].deferred = false;
+		ret = fatal_signal_pending(current) ? -EINTR :
+		      numapol_lock(c[i].task, c[i].mm, true, -EPERM, false);
+		if (ret) {
+			c[i].ret = ret;
+			c[i].done = true;
+			continue;
+		}
+		numapol_set_start(&c[i]);
+		numapol_set_run(&c[i]);
+	}
+	for (i = 0; i < n; i++)
+		t[i].ret = c[i].ret;
+	b->n += n;
+}
+
+/**
+ * numapol_batch_end - keep or undo a batch's changes, and free it
+ * @b: the batch, or NULL
+ * @undo: give every thread that took the new policy its old one back
+ *
+ * The undo is the rollback of a failed numapol_set_process(): a thread
+ * gets its old policy back only while it still runs the one this batch
+ * installed, so a later write, or a policy the thread set itself, is
+ * never undone. It needs no memory, is queued even when the caller is
+ * being killed, and is waited for at most numapol.timeout_ms in all,
+ * killably; a thread that does not run it by then runs it before it next
+ * returns to user space.
+ */
+void numapol_batch_end(struct numapol_batch *b, bool undo)
+{
+	struct numapol_set_ctx *c;
+	unsigned long deadline;
+	bool locked;
+	int i;
+
+	if (!b)
+		return;
+	for (i = 0; undo && i < b->n; i++) {
+		c = &b->ctx[i];
+		if (c->ret)
+			continue;	/* rolled back already, or never begun */
+		/* Threads created meanwhile are looked for under the lock. */
+		locked = !mutex_lock_killable(&c->task->signal->numapol_mutex);
+		numapol_rollback_queue(c->task, c->mm, locked, &c->seen,
+				       c->since, &c->reqs);
+		if (locked)
+			mutex_unlock(&c->task->signal->numapol_mutex);
+	}
+	deadline = numapol_deadline();
+	for (i = 0; undo && i < b->n; i++) {
+		if (!b->ctx[i].ret &&
+		    numapol_rollback_wait(&b->ctx[i].reqs, deadline))
+			break;
+	}
+	for (i = 0; i < b->n; i++)
+		if (!b->ctx[i].ret)
+			numapol_set_free(&b->ctx[i]);
+	numapol_policy_put(b->pol);
+	kvfree(b);
 }
 
 /**

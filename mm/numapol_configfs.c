@@ -56,7 +56,8 @@
  *   every task binding, which makes a process bound in one group only.
  * - Lock order: configfs's su_mutex (held around make_item and drop_item)
  *   or an attribute's frag_sem (held around show and store) -> group lock
- *   -> the target's numapol_mutex (taken by the core) -> when the
+ *   -> the target's numapol_mutex (taken by the core; a policy write's
+ *   batch try-locks up to NUMAPOL_SET_BATCH of them) -> when the
  *   writer is itself a target, what set_mempolicy(2) and mbind(2) take.
  *   numapol_cfs_tasks_lock is never held with another lock, and no two
  *   group locks are ever held together.
@@ -75,8 +76,8 @@
  *   a mkdir of the same process (in any group) waits up to
  *   numapol.timeout_ms for it to be finished (else -EBUSY). mkdir itself
  *   waits for the group lock killably, as long as a policy write holds
- *   it (at most one timeout per 32 processes, which
- *   numapol_set_processes() waits for together, and one per range);
+ *   it (about one timeout per NUMAPOL_SET_BATCH processes, which
+ *   numapol_batch_set() waits for together, and one per range);
  *   meanwhile other mkdir and rmdir under numapol/ wait for su_mutex,
  *   uninterruptibly: a known limit. Waits for the targets themselves
  *   (mkdir applies the group's policy, rmdir resets) are bounded by the
@@ -129,8 +130,8 @@ struct numapol_cfs_binding {
 	struct numapol_policy *pol;	/* last given to the target, or NULL */
 	int err;			/* the last failure, or 0 */
 	/* Scratch of a policy write, under the group lock. */
-	bool changed;			/* given the policy being written */
-	int slot;			/* its numapol_target, or -1 */
+	bool changed;			/* given it alone: undone alone */
+	bool batched;			/* given it by the write's batch */
 	/* Ranges only. */
 	unsigned long start, end;
 	bool enabled;
@@ -209,7 +210,7 @@ static int numapol_cfs_lock_killable(struct numapol_cfs_group *grp)
  * The group lock for rmdir, which configfs calls with its subsystem mutex
  * held: every other mkdir and rmdir under numapol/ waits for that mutex,
  * uninterruptibly. A policy write may hold the group lock for one timeout
- * per 32 members, so wait no longer than numapol.timeout_ms, and killably.
+ * per batch of members, so wait no longer than numapol.timeout_ms, and killably.
  * Polling, it may lose the lock to waiters: it is only used where giving
  * up is harmless. Return: 0, -EAGAIN (the group stayed busy) or -EINTR.
  */
@@ -471,129 +472,192 @@ static ssize_t numapol_cfs_policy_show(struct config_item *item, char *page)
 }
 
 /*
- * Record what giving @b @pol returned; with @undo, @pol is the group's
- * policy given back. Return: the failure, or 0 when it took the policy,
+ * Record what giving @b @pol returned. Return: the failure, or 0 when it took the policy,
  * its target is gone (it reads "exited"), or the target is out of its
  * reach (it reads "error 13" or "error 1"): one user's binding must not
  * stop the group's owner.
  */
 static int numapol_cfs_record(struct numapol_cfs_binding *b,
-			      struct numapol_policy *pol, int err, bool undo)
+			      struct numapol_policy *pol, int err)
 {
 	b->err = err == -ESRCH ? 0 : err;
-	if (!err) {
+	if (!err)
 		numapol_cfs_set_pol(b, pol);
-		b->changed = !undo;
-	}
 	return b->err && !numapol_cfs_denied(err) ? err : 0;
 }
 
-/* Is @b changed by this policy write (@undo: given back the old one)? */
-static bool numapol_cfs_in_write(struct numapol_cfs_binding *b, bool undo,
-				 enum numapol_cfs_kind kind)
+/* Give @b @pol alone (numapol_cfs_apply()); it is undone alone. */
+static int numapol_cfs_apply_alone(struct numapol_cfs_binding *b,
+				   struct numapol_policy *pol, bool move)
 {
-	return b->kind == kind && numapol_cfs_active(b) &&
-	       (!undo || b->changed);
+	int err = numapol_cfs_apply(b, pol, move);
+
+	b->changed = !err;
+	return numapol_cfs_record(b, pol, err);
 }
 
 /*
- * Give @pol to the group's task bindings (@undo: only to those this write
- * changed), all at once: numapol_set_processes() queues the change on up
- * to 32 processes before it waits for the first. A process that called
- * execve(2) meanwhile, or every process if there is no memory for the
- * batch, is done by numapol_cfs_apply(), one at a time. Return: the first
- * failure in creation order, or 0.
+ * Look up a task binding's process and check it, for a batch: like
+ * numapol_cfs_apply_once(), but the mm is kept by mm_count only (the core
+ * only compares it), so a process that exits meanwhile is not pinned.
  */
-static int numapol_cfs_apply_tasks(struct numapol_cfs_group *grp,
-				   struct numapol_policy *pol, bool undo)
+static int numapol_cfs_prepare(struct numapol_cfs_binding *b,
+			       struct numapol_target *t)
 {
-	struct numapol_cfs_binding *b;
-	struct numapol_target *t = NULL;
-	int n = 0, k = 0, ret = 0, err;
+	int ret;
 
-	list_for_each_entry(b, &grp->bindings, node)
-		n += numapol_cfs_in_write(b, undo, NUMAPOL_CFS_TASK);
-	if (!n)
-		return 0;
-	if (n > 1)
-		t = kvcalloc(n, sizeof(*t), GFP_KERNEL_ACCOUNT);
-
-	list_for_each_entry(b, &grp->bindings, node) {
-		b->slot = -1;
-		if (!t || !numapol_cfs_in_write(b, undo, NUMAPOL_CFS_TASK))
-			continue;
-		if (numapol_cfs_target(b, &t[k].task, &t[k].mm))
-			continue;	/* gone: numapol_cfs_apply() says so */
-		if (numapol_cfs_check_access(b, t[k].task, t[k].mm)) {
-			mmput(t[k].mm);
-			put_task_struct(t[k].task);
-			continue;	/* execve(2) or out of reach: the same */
-		}
-		b->slot = k++;
-	}
-	if (k)
-		numapol_set_processes(t, k, pol);
-
-	list_for_each_entry(b, &grp->bindings, node) {
-		bool execed = false;
-
-		if (b->slot >= 0) {
-			struct numapol_target *bt = &t[b->slot];
-
-			err = bt->ret;
-			/* The core refuses an mm replaced since (EPERM). */
-			execed = err == -EPERM &&
-				 numapol_cfs_mm_replaced(bt->task, bt->mm);
-			mmput(bt->mm);
-			put_task_struct(bt->task);
-		}
-		/* Removed meanwhile: whoever finishes it resets its target. */
-		if (!numapol_cfs_in_write(b, undo, NUMAPOL_CFS_TASK))
-			continue;
-		if (b->slot < 0 || execed)
-			err = numapol_cfs_apply(b, pol, false);
-		err = numapol_cfs_record(b, pol, err, undo);
-		if (err && !ret)
-			ret = err;
-	}
-	kvfree(t);
+	ret = numapol_cfs_target(b, &t->task, &t->mm);
+	if (ret)
+		return ret;
+	ret = numapol_cfs_check_access(b, t->task, t->mm);
+	if (!ret)
+		mmgrab(t->mm);
+	mmput(t->mm);
+	if (ret)
+		put_task_struct(t->task);
 	return ret;
 }
 
 /*
- * Give @pol to the group's enabled ranges (@undo: only to those this write
- * changed), in creation order, stopping at the first failure.
+ * Change @n prepared task bindings @bs at once (numapol_batch_set()) and
+ * record the results. A process that called execve(2) meanwhile is done
+ * again alone, in its new image. Return: the first failure, or 0.
+ */
+static int numapol_cfs_batch(struct numapol_batch *batch,
+			     struct numapol_policy *pol,
+			     struct numapol_cfs_binding **bs,
+			     struct numapol_target *t, int n)
+{
+	int i, err, ret = 0;
+	bool execed;
+
+	numapol_batch_set(batch, t, n);
+	for (i = 0; i < n; i++) {
+		err = t[i].ret;
+		/* The core refuses an mm replaced since (EPERM). */
+		execed = err == -EPERM &&
+			 numapol_cfs_mm_replaced(t[i].task, t[i].mm);
+		mmdrop(t[i].mm);
+		put_task_struct(t[i].task);
+		/* Removed meanwhile: whoever finishes it resets its target. */
+		if (!numapol_cfs_active(bs[i]))
+			continue;
+		if (execed) {
+			err = numapol_cfs_apply_alone(bs[i], pol, false);
+		} else {
+			bs[i]->batched = !err;
+			err = numapol_cfs_record(bs[i], pol, err);
+		}
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+/*
+ * Give @pol to the group's task bindings, NUMAPOL_SET_BATCH processes at
+ * a time (numapol_batch_set(): their changes run in parallel), each looked
+ * up and checked just before its batch. A binding whose check fails is
+ * done alone by numapol_cfs_apply(), which says why (gone, out of reach)
+ * or retries after an execve(2). It stops at the first failure.
+ * Return: 0 or that failure; *@batchp: what numapol_batch_end() takes.
+ */
+static int numapol_cfs_apply_tasks(struct numapol_cfs_group *grp,
+				   struct numapol_policy *pol,
+				   struct numapol_batch **batchp)
+{
+	struct numapol_cfs_binding *bs[NUMAPOL_SET_BATCH], *b;
+	struct numapol_target t[NUMAPOL_SET_BATCH];
+	struct numapol_batch *batch;
+	int n = 0, m = 0, ret = 0;
+
+	*batchp = NULL;
+	list_for_each_entry(b, &grp->bindings, node)
+		n += b->kind == NUMAPOL_CFS_TASK && numapol_cfs_active(b);
+	if (!n)
+		return 0;
+	batch = numapol_batch_new(pol, n);
+	if (!batch)
+		return -ENOMEM;
+	*batchp = batch;
+
+	list_for_each_entry(b, &grp->bindings, node) {
+		if (b->kind != NUMAPOL_CFS_TASK || !numapol_cfs_active(b))
+			continue;
+		if (numapol_cfs_prepare(b, &t[m]))
+			ret = numapol_cfs_apply_alone(b, pol, false);
+		else
+			bs[m++] = b;
+		if (m == NUMAPOL_SET_BATCH || (ret && m)) {
+			ret = numapol_cfs_batch(batch, pol, bs, t, m) ?: ret;
+			m = 0;
+		}
+		if (ret)
+			return ret;
+	}
+	if (m)
+		ret = numapol_cfs_batch(batch, pol, bs, t, m);
+	return ret;
+}
+
+/*
+ * Give @pol to the group's enabled ranges, in creation order, stopping at
+ * the first failure.
  */
 static int numapol_cfs_apply_ranges(struct numapol_cfs_group *grp,
-				    struct numapol_policy *pol, bool undo)
+				    struct numapol_policy *pol)
 {
 	struct numapol_cfs_binding *b;
 	int err;
 
 	list_for_each_entry(b, &grp->bindings, node) {
-		if (!numapol_cfs_in_write(b, undo, NUMAPOL_CFS_RANGE))
+		if (b->kind != NUMAPOL_CFS_RANGE || !numapol_cfs_active(b))
 			continue;
-		err = numapol_cfs_apply(b, pol, grp->move);
-		err = numapol_cfs_record(b, pol, err, undo);
-		if (err && !undo)
+		err = numapol_cfs_apply_alone(b, pol, b->grp->move);
+		if (err)
 			return err;
 	}
 	return 0;
 }
 
 /*
- * Re-apply: to every task binding at once, then to the ranges in creation
- * order. If any fails, give the bindings already changed the group's
- * policy back, so the group, its "policy" and its members keep the old
- * policy. Bindings whose target is gone are skipped (they read "exited"),
- * and so are those whose target is out of their reach (they read
- * "error 13" or "error 1").
+ * A write failed: give the group's policy back to the bindings it changed.
+ * Those of the batch are undone by the core (numapol_batch_end()), each
+ * thread only while it still runs the policy the write gave it; those
+ * changed alone (an execve(2) retry, ranges) are given it again.
+ */
+static void numapol_cfs_undo(struct numapol_cfs_group *grp,
+			     struct numapol_batch *batch)
+{
+	struct numapol_cfs_binding *b;
+	int err;
+
+	numapol_batch_end(batch, true);
+	list_for_each_entry(b, &grp->bindings, node) {
+		if (b->batched)
+			numapol_cfs_set_pol(b, grp->pol);
+		if (!b->changed || !numapol_cfs_active(b))
+			continue;
+		err = numapol_cfs_apply(b, grp->pol, grp->move);
+		/* Could not be put back (writer killed?): it says so. */
+		numapol_cfs_record(b, grp->pol, err);
+	}
+}
+
+/*
+ * Re-apply: to the task bindings in parallel batches, then to the ranges
+ * in creation order. If any fails, give the bindings already changed the
+ * group's policy back, so the group, its "policy" and its members keep the
+ * old policy. Bindings whose target is gone are skipped (they read
+ * "exited"), and so are those whose target is out of their reach (they
+ * read "error 13" or "error 1").
  */
 static ssize_t numapol_cfs_policy_store(struct config_item *item,
 					const char *page, size_t count)
 {
 	struct numapol_cfs_group *grp = to_numapol_cfs_group(item);
 	struct numapol_cfs_binding *b;
+	struct numapol_batch *batch;
 	struct numapol_policy *pol;
 	int ret;
 
@@ -605,16 +669,17 @@ static ssize_t numapol_cfs_policy_store(struct config_item *item,
 		numapol_policy_put(pol);
 		return -EINTR;
 	}
-	list_for_each_entry(b, &grp->bindings, node)
+	list_for_each_entry(b, &grp->bindings, node) {
 		b->changed = false;
-	ret = numapol_cfs_apply_tasks(grp, pol, false);
+		b->batched = false;
+	}
+	ret = numapol_cfs_apply_tasks(grp, pol, &batch);
 	if (!ret)
-		ret = numapol_cfs_apply_ranges(grp, pol, false);
+		ret = numapol_cfs_apply_ranges(grp, pol);
 	if (ret) {
-		/* Could not be put back (writer killed?): they say so. */
-		numapol_cfs_apply_tasks(grp, grp->pol, true);
-		numapol_cfs_apply_ranges(grp, grp->pol, true);
+		numapol_cfs_undo(grp, batch);
 	} else {
+		numapol_batch_end(batch, false);
 		swap(grp->pol, pol);
 	}
 	numapol_cfs_unlock(grp);
@@ -1070,7 +1135,7 @@ static void numapol_cfs_finish_drop(struct numapol_cfs_binding *b)
 /*
  * rmdir of a binding. configfs calls it with its subsystem mutex held, and
  * it cannot fail: it must not wait long for the group lock, which a policy
- * write may hold for one timeout per 32 members. The binding is marked, so
+ * write may hold for one timeout per batch of members. The binding is marked, so
  * that it takes no part in what a holder is doing (numapol_cfs_active()),
  * and queued; it is finished here if the group is free within
  * numapol.timeout_ms, else handed to the group's worker when the holder

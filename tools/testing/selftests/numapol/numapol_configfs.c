@@ -480,6 +480,54 @@ TEST_F(cfs, members_changed_in_parallel)
 	target_stop(&a);
 }
 
+/*
+ * A policy writer killed while it waits for a stopped member: the members
+ * it had already changed get their old policy back, as for any failed
+ * write, although the writer can no longer wait for anything (the undo is
+ * queued, not waited for). It used to leave them with the new policy,
+ * "policy" still showing the old one.
+ */
+TEST_F(cfs, killed_writer_changes_nothing)
+{
+	int old = np_timeout_get(), status = 0, i;
+	struct target a;
+	pid_t writer;
+
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, target_start(&a, 1));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:1"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", a.pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
+	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
+	ASSERT_EQ(0, np_wait_state(a.pid, a.pid, 'T'));
+	ASSERT_EQ(0, np_timeout_set(20000));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer)
+		_exit(-np_write_file(cfsp("fast/policy"), "bind:2"));
+	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
+	/* Wherever the write is (the other member changed or not): kill. */
+	for (i = 0; i < 100 && threads_not(self->t.pid, "bind:2"); i++)
+		usleep(10000);
+	EXPECT_EQ(0, kill(writer, SIGKILL));
+	EXPECT_EQ(writer, waitpid(writer, &status, 0));
+	np_timeout_set(old);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_STREQ("prefer:1", CFS_READ(cfsp("fast/policy")));
+	/* The undo is queued: an event, waited for (5 s). */
+	for (i = 0; i < 500 && threads_not(self->t.pid, "prefer:1"); i++)
+		usleep(10000);
+	EXPECT_EQ(0, threads_not(self->t.pid, "prefer:1"));
+	EXPECT_EQ(0, kill(a.pid, SIGCONT));
+	EXPECT_EQ(0, np_wait_state(a.pid, a.pid, 'S'));
+	EXPECT_EQ(0, threads_not(a.pid, "prefer:1"));
+	/* The group still works. */
+	EXPECT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:2"));
+	EXPECT_EQ(0, threads_not(a.pid, "bind:2"));
+	EXPECT_EQ(0, threads_not(self->t.pid, "bind:2"));
+	target_stop(&a);
+}
+
 #define MANY	40	/* more processes than the core changes at once */
 
 /*

@@ -350,8 +350,9 @@ for n in CN:
         "the VM ran out: at most %d of %d processes started and bound (configfs.bound.%d)"
         % (max(bound), n, n)) if bound and max(bound) < n else "no boot measured it"))
 if measured:
+    mem = med("release", "configfs.memavail_kb.%d" % measured[-1])
     cnotes.append("largest N measured: %d (MemAvailable with all %d bound: %s kB)" % (
-        measured[-1], measured[-1], med("release", "configfs.memavail_kb.%d" % measured[-1])))
+        measured[-1], measured[-1], None if mem is None else int(mem)))
 one, sleeping_single = c["1"], sl_med
 single, single_name = (one, "configfs_reapply_ms.1") if one is not None else (
     None if sl_med is None else sl_med / 1000, "policy_write.sleeping.median_us")

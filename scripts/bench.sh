@@ -396,6 +396,13 @@ def mig_curve(m):
             pts.append([s, round(v * 1000, 1)])
     return pts
 
+def restore_curve(what):
+    # raw files of the older harness: one size only, unprefixed keys
+    pts = curve(VM_N, "restore.%d." + what)
+    if not pts and rvmas in VM_N and med("release", "restore." + what) is not None:
+        pts = [[int(rvmas), med("release", "restore." + what)]]
+    return pts
+
 S = {
     "policy_write_vs_threads": {
         "x": "threads in the target", "y": "median us",
@@ -415,8 +422,8 @@ S = {
                 "1 for N > 1000)"},
     "numa_maps_restore_vs_vmas": {
         "x": "VMAs", "y": "ms",
-        "numa_maps_write": curve(VM_N, "restore.%d.write_ms"),
-        "target_own_mbind": curve(VM_N, "restore.%d.self_ms"),
+        "numa_maps_write": restore_curve("write_ms"),
+        "target_own_mbind": restore_curve("self_ms"),
         "note": "the saved numa_maps written back against the target's own mbind(2) "
                 "calls, one per VMA; median of 3 per boot"},
     "migration_vs_size": {
@@ -573,11 +580,18 @@ for i, (cname, title, logx) in enumerate((
                 w_xy("scaling-%d-%d.dat" % (i, j), pts), 7 + j, sname))
     if cname == "configfs_reapply_vs_processes" and single is not None and not pending:
         # linear growth from the single-process write, and the goal at 1000
-        plots.append("%s * x with lines dt 2 lc rgb 'gray' title 'linear from N = 1'" % single)
-        plots.append("'-' using 1:2 with points pt 2 ps 2 lc rgb 'red' title 'goal: 10 x N = 1'")
+        plots.append("%s * x with lines dt 2 lc rgb 'gray' title 'linear from %s'" % (
+            single, "N = 1" if one is not None else "the /proc write"))
+        plots.append("'-' using 1:2 with points pt 2 ps 2 lc rgb 'red' title 'goal: 10 x %s'" % (
+            "N = 1" if one is not None else "the /proc write"))
     scale = ("set logscale xy\nset xrange [*:*]\nset yrange [*:*]\n" if logx else
              "unset logscale xy\nset xrange [0:*]\nset yrange [0:*]\n")
-    body = ", ".join(plots) if plots else "NaN notitle"
+    # an empty panel (e.g. raw files of an older harness): say so
+    body = ", ".join(plots) if plots else (
+        '[1:10] [1:10] 1/0 notitle\nunset label 1')
+    if not plots:
+        scale += 'set label 1 "no data" at graph 0.5, graph 0.5 center\n'
+
     inline = "\n1000 %s\ne\n" % (10 * single) if (
         cname == "configfs_reapply_vs_processes" and single is not None and not pending and plots) else "\n"
     panels.append('%sset title "%s"\nset xlabel "%s"\nset ylabel "%s"\nplot %s%s' % (

@@ -10,7 +10,7 @@ help:
 	@echo "make check    checkpatch --strict over our kernel files and hunks"
 	@echo "make series   export a git-am-able patch series to out/series"
 	@echo "make bisect   build the kernel after each patch of the series (~15 min)"
-	@echo "make bench    benchmarks: release vs stock kernel in the 4-node VM (~25 min)"
+	@echo "make bench    benchmarks: release vs stock kernel in the 4-node VM (~10 min)"
 
 .PHONY: bench
 bench:

@@ -740,6 +740,19 @@ static void numapol_undo_current(struct numapol_req *req)
 }
 
 static void numapol_twork(struct callback_head *head);
+static void numapol_req_wake(struct numapol_req *req);
+
+/*
+ * An undo taken off an exiting thread's list: there is nothing left to
+ * undo; whoever waits for it stops waiting.
+ */
+static void numapol_req_drop(struct numapol_req *u)
+{
+	atomic_set(&u->state, NUMAPOL_CANCELLED);
+	complete_all(&u->done);
+	numapol_req_wake(u);
+	numapol_req_put(u);
+}
 
 /*
  * Tell a writer waiting for several requests at once that this one is
@@ -851,22 +864,25 @@ static void numapol_req_queue(struct numapol_req *req)
 		numapol_twork(&req->twork);
 		return;
 	}
-	if (!req->undo) {
-		/* Newest first, as task_work would have run them. */
-		while ((head = task_work_cancel_match(req->task,
-						      numapol_undo_match,
-						      NULL))) {
-			u = container_of(head, struct numapol_req, twork);
-			u->next = NULL;
-			*tail = u;
-			tail = &u->next;
-		}
+	/*
+	 * Newest first, as task_work would have run them. An undo pulls them
+	 * too: one still pending when an undo is queued belongs to a later
+	 * write (a batch undoes its changes after it has unlocked them,
+	 * numapol_batch_end()), and must run first, or it would put back
+	 * the policy this undo takes away.
+	 */
+	while ((head = task_work_cancel_match(req->task, numapol_undo_match,
+					      NULL))) {
+		u = container_of(head, struct numapol_req, twork);
+		u->next = NULL;
+		*tail = u;
+		tail = &u->next;
 	}
 	if (numapol_req_add(req)) {
 		/* The thread is past exit_task_work(): nothing to undo there. */
 		while ((u = req->prior)) {
 			req->prior = u->next;
-			numapol_req_put(u);
+			numapol_req_drop(u);
 		}
 		atomic_set(&req->state, NUMAPOL_CANCELLED);
 		req->ret = -ESRCH;
@@ -909,7 +925,7 @@ static bool numapol_req_settle(struct numapol_req *req)
 			while ((u = req->prior)) {
 				req->prior = u->next;
 				if (numapol_req_add(u))
-					numapol_req_put(u);
+					numapol_req_drop(u);
 			}
 			numapol_req_put(req);	/* the work's reference */
 		}
@@ -934,7 +950,7 @@ static bool numapol_req_settle(struct numapol_req *req)
 static void numapol_rollback_inherited(struct task_struct *task,
 				       struct mm_struct *mm,
 				       struct xarray *seen, u64 since,
-				       struct mempolicy *ref,
+				       u64 until, struct mempolicy *ref,
 				       struct mempolicy *ref_old,
 				       struct list_head *reqs)
 {
@@ -943,7 +959,7 @@ static void numapol_rollback_inherited(struct task_struct *task,
 	bool same;
 
 	max = READ_ONCE(task->signal->nr_threads) + 8;
-	threads = kvmalloc_array(max, sizeof(*threads), GFP_KERNEL);
+	threads = kvmalloc_array(max, sizeof(*threads), GFP_KERNEL_ACCOUNT);
 	if (!threads)
 		return;
 	rcu_read_lock();
@@ -953,7 +969,8 @@ static void numapol_rollback_inherited(struct task_struct *task,
 		if (n == max)
 			break;
 		if (t->flags & (PF_EXITING | PF_KTHREAD | PF_USER_WORKER |
-				PF_IO_WORKER) || t->start_time < since)
+				PF_IO_WORKER) || t->start_time < since ||
+		    t->start_time > until)
 			continue;
 		req = xa_load(seen, t->pid);
 		if (req && req->task == t)
@@ -991,12 +1008,13 @@ static void numapol_rollback_inherited(struct task_struct *task,
  * this needs no memory and cannot fail. A thread that does not run it
  * before numapol_rollback_wait() gives up still runs it before it next
  * returns to user space (and before any later write's change to it). For
- * a process (@group), threads created meanwhile that inherited the new
- * policy are given the old one too (this needs the process's lock).
+ * a process (@group), threads created meanwhile (from @since to @until)
+ * that inherited the new policy are given the old one too (this needs the
+ * process's lock).
  */
 static void numapol_rollback_queue(struct task_struct *task,
 				   struct mm_struct *mm, bool group,
-				   struct xarray *seen, u64 since,
+				   struct xarray *seen, u64 since, u64 until,
 				   struct list_head *reqs)
 {
 	struct mempolicy *ref = NULL, *ref_old = NULL;
@@ -1016,9 +1034,10 @@ static void numapol_rollback_queue(struct task_struct *task,
 		req->undo = true;
 		numapol_req_queue(req);
 	}
-	if (have_ref && group && !fatal_signal_pending(current))
-		numapol_rollback_inherited(task, mm, seen, since, ref, ref_old,
-					   reqs);
+	/* Even when killed: the threads must not keep what failed. */
+	if (have_ref && group)
+		numapol_rollback_inherited(task, mm, seen, since, until, ref,
+					   ref_old, reqs);
 	mpol_put(ref);
 	mpol_put(ref_old);
 }
@@ -1041,7 +1060,7 @@ static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
 			     bool group, struct xarray *seen, u64 since,
 			     struct list_head *reqs)
 {
-	numapol_rollback_queue(task, mm, group, seen, since, reqs);
+	numapol_rollback_queue(task, mm, group, seen, since, U64_MAX, reqs);
 	numapol_rollback_wait(reqs, numapol_deadline());
 }
 
@@ -1192,6 +1211,8 @@ struct numapol_set_ctx {
 	struct mempolicy *ref;		/* what the first one installed */
 	unsigned long deadline;
 	u64 since;			/* as task_struct::start_time */
+	u64 until;			/* when it ended */
+	bool undoing;			/* batch: rolled back, not waited for */
 	int n;				/* requests queued by the last round */
 	int ret;
 	void *wake;			/* batch: the requests' wake key */
@@ -1225,16 +1246,26 @@ static void numapol_set_free(struct numapol_set_ctx *c)
 	xa_destroy(&c->seen);
 }
 
-/* End a change with @ret: roll it back if it failed; unlock. */
+/*
+ * End a change with @ret: roll it back if it failed; unlock. In a batch
+ * the rollback is only queued: numapol_batch_set() waits for all of them
+ * at once, and frees the requests then.
+ */
 static void numapol_set_end(struct numapol_set_ctx *c, int ret)
 {
 	if (!ret && !c->applied)
 		ret = -ESRCH;	/* every thread was exiting */
-	if (ret)
+	c->until = ktime_get_ns();
+	if (ret && c->wake) {
+		numapol_rollback_queue(c->task, c->mm, c->group, &c->seen,
+				       c->since, c->until, &c->reqs);
+		c->undoing = true;
+	} else if (ret) {
 		numapol_rollback(c->task, c->mm, c->group, &c->seen, c->since,
 				 &c->reqs);
+	}
 	mutex_unlock(&c->task->signal->numapol_mutex);
-	if (ret)
+	if (ret && !c->undoing)
 		numapol_set_free(c);
 	c->ret = ret;
 	c->done = true;
@@ -1276,6 +1307,11 @@ static bool numapol_set_step(struct numapol_set_ctx *c)
 	int ret = 0;
 
 	while (!c->done) {
+		/* The last round could not queue all it had to: -ENOMEM. */
+		if (c->n < 0) {
+			numapol_set_end(c, c->n);
+			break;
+		}
 		while ((req = numapol_set_next(c))) {
 			if (!completion_done(&req->done)) {
 				if (fatal_signal_pending(current))
@@ -1299,9 +1335,7 @@ static bool numapol_set_step(struct numapol_set_ctx *c)
 			c->n = numapol_queue_round(c->task, c->group, c->mm,
 						   c->pol, c->applied, c->ref,
 						   &c->seen, &c->reqs, c->wake);
-			if (c->n >= 0)
-				continue;
-			ret = c->n;
+			continue;
 		}
 		numapol_set_end(c, ret);
 	}
@@ -1350,7 +1384,8 @@ static int numapol_set(struct task_struct *task, struct mm_struct *mm,
 		return ret;
 	numapol_set_start(&c);
 	ret = numapol_set_run(&c);
-	numapol_set_free(&c);
+	if (!ret)
+		numapol_set_free(&c);
 	return ret;
 }
 
@@ -1488,6 +1523,7 @@ void numapol_batch_set(struct numapol_batch *b, struct numapol_target *t,
 		       int n)
 {
 	struct numapol_set_ctx *c = b->ctx + b->n;
+	unsigned long deadline;
 	int i, left, ret;
 
 	if (WARN_ON_ONCE(n > NUMAPOL_SET_BATCH || n > b->max - b->n)) {
@@ -1496,10 +1532,12 @@ void numapol_batch_set(struct numapol_batch *b, struct numapol_target *t,
 		return;
 	}
 	for (i = 0; i < n; i++) {
+		/* Held until numapol_batch_end(): the caller's may not be. */
 		c[i] = (struct numapol_set_ctx) {
-			.task = t[i].task, .mm = t[i].mm, .pol = b->pol,
-			.group = true, .wake = b,
+			.task = get_task_struct(t[i].task), .mm = t[i].mm,
+			.pol = b->pol, .group = true, .wake = b,
 		};
+		mmgrab(c[i].mm);
 		/* Killed: start nothing more (nothing changed there). */
 		ret = fatal_signal_pending(current) ? -EINTR :
 		      numapol_set_check(c[i].task);
@@ -1540,6 +1578,15 @@ void numapol_batch_set(struct numapol_batch *b, struct numapol_target *t,
 		numapol_set_start(&c[i]);
 		numapol_set_run(&c[i]);
 	}
+	/* The rollbacks of those that failed, waited for together. */
+	deadline = numapol_deadline();
+	for (i = 0; i < n; i++) {
+		if (!c[i].undoing)
+			continue;
+		numapol_rollback_wait(&c[i].reqs, deadline);
+		numapol_set_free(&c[i]);
+		c[i].undoing = false;
+	}
 	for (i = 0; i < n; i++)
 		t[i].ret = c[i].ret;
 	b->n += n;
@@ -1571,10 +1618,14 @@ void numapol_batch_end(struct numapol_batch *b, bool undo)
 		c = &b->ctx[i];
 		if (c->ret)
 			continue;	/* rolled back already, or never begun */
-		/* Threads created meanwhile are looked for under the lock. */
+		/*
+		 * Threads created during the change are looked for under the
+		 * lock (fast and uncontended even when we are being killed);
+		 * the undos of the others need none (numapol_req_queue()).
+		 */
 		locked = !mutex_lock_killable(&c->task->signal->numapol_mutex);
 		numapol_rollback_queue(c->task, c->mm, locked, &c->seen,
-				       c->since, &c->reqs);
+				       c->since, c->until, &c->reqs);
 		if (locked)
 			mutex_unlock(&c->task->signal->numapol_mutex);
 	}
@@ -1584,9 +1635,13 @@ void numapol_batch_end(struct numapol_batch *b, bool undo)
 		    numapol_rollback_wait(&b->ctx[i].reqs, deadline))
 			break;
 	}
-	for (i = 0; i < b->n; i++)
-		if (!b->ctx[i].ret)
-			numapol_set_free(&b->ctx[i]);
+	for (i = 0; i < b->n; i++) {
+		c = &b->ctx[i];
+		if (!c->ret)
+			numapol_set_free(c);
+		mmdrop(c->mm);
+		put_task_struct(c->task);
+	}
 	numapol_policy_put(b->pol);
 	kvfree(b);
 }

@@ -588,15 +588,22 @@ static int numapol_cfs_apply_tasks(struct numapol_cfs_group *grp,
 			ret = numapol_cfs_apply_alone(b, pol, false);
 		else
 			bs[m++] = b;
-		if (m == NUMAPOL_SET_BATCH || (ret && m)) {
-			ret = numapol_cfs_batch(batch, pol, bs, t, m) ?: ret;
-			m = 0;
-		}
 		if (ret)
-			return ret;
+			break;
+		if (m == NUMAPOL_SET_BATCH) {
+			ret = numapol_cfs_batch(batch, pol, bs, t, m);
+			m = 0;
+			if (ret)
+				return ret;
+		}
 	}
-	if (m)
-		ret = numapol_cfs_batch(batch, pol, bs, t, m);
+	if (m && !ret)
+		return numapol_cfs_batch(batch, pol, bs, t, m);
+	/* The write has failed: the batch prepared last is not begun. */
+	while (m--) {
+		mmdrop(t[m].mm);
+		put_task_struct(t[m].task);
+	}
 	return ret;
 }
 

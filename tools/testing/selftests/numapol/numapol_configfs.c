@@ -531,9 +531,9 @@ TEST_F(cfs, killed_writer_changes_nothing)
 #define MANY	40	/* more processes than the core changes at once */
 
 /*
- * More members than one batch of the core (32): every one gets the
- * policy; and when one member of the second batch cannot (stopped), the
- * write fails and the members of both batches get the old policy back.
+ * More members than two batches of the core (16 each): every one gets the
+ * policy; and when one member of the third batch cannot (stopped), the
+ * write fails and the members of every batch get the old policy back.
  */
 TEST_F(cfs, many_members_all_or_old)
 {
@@ -554,7 +554,7 @@ TEST_F(cfs, many_members_all_or_old)
 		bad += threads_not(m[i].pid, "prefer:1") != 0;
 	EXPECT_EQ(0, bad);
 
-	/* The 36th: in the second batch. */
+	/* The 36th: in the third batch. */
 	ASSERT_EQ(0, kill(m[35].pid, SIGSTOP));
 	ASSERT_EQ(0, np_wait_state(m[35].pid, m[35].pid, 'T'));
 	EXPECT_EQ(-EAGAIN, np_write_file(cfsp("fast/policy"), "bind:3"));

@@ -510,8 +510,13 @@ struct numapol_req {
 	bool applied;
 	bool undo;			/* run again to put @old back */
 	bool inherited;			/* undo a policy a new thread inherited */
-	void *wake;			/* wake_up_var() it when done, or NULL */
+	struct numapol_batch *batch;	/* counts it while queued, or NULL */
 };
+
+static void numapol_batch_put(struct numapol_batch *b);
+static void numapol_batch_count(struct numapol_batch *b);
+static void numapol_batch_uncount(struct numapol_batch *b);
+static void numapol_req_batch(struct numapol_req *req, struct numapol_batch *b);
 
 static void numapol_req_put(struct numapol_req *req)
 {
@@ -525,6 +530,8 @@ static void numapol_req_put(struct numapol_req *req)
 	mpol_put(req->new);
 	mmdrop(req->mm);
 	put_task_struct(req->task);
+	if (req->batch)
+		numapol_batch_put(req->batch);
 	kfree(req);
 }
 
@@ -659,7 +666,7 @@ static int numapol_mbind_one(struct numapol_req *req, struct numapol_range *r,
 		return -EINTR;
 	ret = do_mbind(r->start, r->end - r->start, mode, flags, &nodes,
 		       mbind_flags, pol ? pol->home_node : NUMA_NO_NODE);
-	if (ret || !pol)
+	if (ret || !pol || !(r->flags & NUMAPOL_RANGE_MOVE))
 		return ret;
 
 	/* The nodes the range's pages belong on, as the policy now says. */
@@ -740,7 +747,7 @@ static void numapol_undo_current(struct numapol_req *req)
 }
 
 static void numapol_twork(struct callback_head *head);
-static void numapol_req_wake(struct numapol_req *req);
+static void numapol_req_uncount(struct numapol_req *req);
 
 /*
  * An undo taken off an exiting thread's list: there is nothing left to
@@ -748,24 +755,27 @@ static void numapol_req_wake(struct numapol_req *req);
  */
 static void numapol_req_drop(struct numapol_req *u)
 {
+	struct numapol_req *p;
+
+	/* Undos it had taken off the list to run first go with it. */
+	while ((p = u->prior)) {
+		u->prior = p->next;
+		numapol_req_drop(p);
+	}
 	atomic_set(&u->state, NUMAPOL_CANCELLED);
 	complete_all(&u->done);
-	numapol_req_wake(u);
+	numapol_req_uncount(u);
 	numapol_req_put(u);
 }
 
 /*
- * Tell a writer waiting for several requests at once that this one is
- * done (numapol_batch_wait()). The key is only hashed and compared, never
- * dereferenced: a writer that has gone meanwhile is harmless.
+ * A request of a batch is over (done, cancelled, or dropped): the batch
+ * counts it no more, and its writer is woken when none is left.
  */
-static void numapol_req_wake(struct numapol_req *req)
+static void numapol_req_uncount(struct numapol_req *req)
 {
-	if (!req->wake)
-		return;
-	/* Order the completion before the waiter's queue check. */
-	smp_mb();
-	wake_up_var(req->wake);
+	if (req->batch)
+		numapol_batch_uncount(req->batch);
 }
 
 /* Run the undos of earlier writes that numapol_req_queue() put first. */
@@ -820,7 +830,7 @@ static void numapol_twork(struct callback_head *head)
 	}
 	/* complete_all(): done stays done for every later look. */
 	complete_all(&req->done);
-	numapol_req_wake(req);
+	numapol_req_uncount(req);
 	numapol_req_put(req);
 }
 
@@ -859,6 +869,8 @@ static void numapol_req_queue(struct numapol_req *req)
 	refcount_inc(&req->ref);
 	reinit_completion(&req->done);
 	atomic_set(&req->state, NUMAPOL_QUEUED);
+	if (req->batch)
+		numapol_batch_count(req->batch);
 	if (req->task == current) {
 		/* Nothing of ours can be pending: we are not in user space. */
 		numapol_twork(&req->twork);
@@ -887,6 +899,7 @@ static void numapol_req_queue(struct numapol_req *req)
 		atomic_set(&req->state, NUMAPOL_CANCELLED);
 		req->ret = -ESRCH;
 		complete_all(&req->done);
+		numapol_req_uncount(req);
 		numapol_req_put(req);
 	}
 }
@@ -921,12 +934,23 @@ static bool numapol_req_settle(struct numapol_req *req)
 			   NUMAPOL_CANCELLED) == NUMAPOL_QUEUED) {
 		/* Else task_work_run() holds it; the work will see CANCELLED. */
 		if (task_work_cancel(req->task, &req->twork)) {
-			/* Ours again: the undos it carried go back to the list. */
+			struct numapol_req *rev = NULL;
+
+			/*
+			 * Ours again: the undos it carried go back to the
+			 * list, oldest first, so that the newest runs first.
+			 */
 			while ((u = req->prior)) {
 				req->prior = u->next;
+				u->next = rev;
+				rev = u;
+			}
+			while ((u = rev)) {
+				rev = u->next;
 				if (numapol_req_add(u))
 					numapol_req_drop(u);
 			}
+			numapol_req_uncount(req);
 			numapol_req_put(req);	/* the work's reference */
 		}
 		return false;
@@ -936,8 +960,15 @@ static bool numapol_req_settle(struct numapol_req *req)
 	/* Killed: the work, if still running, cleans up after itself. */
 	st = atomic_read_acquire(&req->state);	/* DONE: its results too */
 	do {
-		if (st != NUMAPOL_RUNNING && st != NUMAPOL_COMMITTED)
+		if (st != NUMAPOL_RUNNING && st != NUMAPOL_COMMITTED) {
+			/*
+			 * DONE is set just before complete_all(): let it land
+			 * (no sleep in between), or a reinit_completion() to
+			 * queue an undo would be undone by it.
+			 */
+			wait_for_completion(&req->done);
 			return true;
+		}
 	} while (!atomic_try_cmpxchg(&req->state, &st, NUMAPOL_ABANDONED));
 	return false;
 }
@@ -1075,7 +1106,7 @@ static int numapol_queue_round(struct task_struct *task, bool group,
 			       struct mm_struct *mm, struct numapol_policy *pol,
 			       bool have_ref, struct mempolicy *ref,
 			       struct xarray *seen, struct list_head *reqs,
-			       void *wake)
+			       struct numapol_batch *batch)
 {
 	struct task_struct **threads;
 	struct task_struct *t;
@@ -1089,7 +1120,7 @@ static int numapol_queue_round(struct task_struct *task, bool group,
 		req = numapol_req_alloc(task, mm, pol);
 		if (!req)
 			return -ENOMEM;
-		req->wake = wake;
+		numapol_req_batch(req, batch);
 		xa_store(seen, 0, req, GFP_KERNEL_ACCOUNT);
 		list_add_tail(&req->node, reqs);
 		numapol_req_queue(req);
@@ -1138,7 +1169,7 @@ again:
 		struct numapol_req *req = numapol_req_alloc(threads[i], mm, pol);
 
 		if (req) {
-			req->wake = wake;
+			numapol_req_batch(req, batch);
 			/* A recycled tid replaces the entry; @reqs keeps both. */
 			if (xa_is_err(xa_store(seen, threads[i]->pid, req,
 					       GFP_KERNEL_ACCOUNT))) {
@@ -1212,10 +1243,11 @@ struct numapol_set_ctx {
 	unsigned long deadline;
 	u64 since;			/* as task_struct::start_time */
 	u64 until;			/* when it ended */
+	unsigned long seq;		/* signal->numapol_seq it began as */
 	bool undoing;			/* batch: rolled back, not waited for */
 	int n;				/* requests queued by the last round */
 	int ret;
-	void *wake;			/* batch: the requests' wake key */
+	struct numapol_batch *batch;	/* the batch it is part of, or NULL */
 	struct list_head *seen_to;	/* the last request looked at */
 	struct xarray seen;		/* tid -> request */
 	struct list_head reqs;
@@ -1227,11 +1259,12 @@ static void numapol_set_start(struct numapol_set_ctx *c)
 	/* The time allowed starts now, not behind another writer. */
 	c->deadline = numapol_deadline();
 	c->since = ktime_get_ns();
+	c->seq = ++c->task->signal->numapol_seq;
 	xa_init_flags(&c->seen, XA_FLAGS_ACCOUNT);
 	INIT_LIST_HEAD(&c->reqs);
 	c->seen_to = &c->reqs;
 	c->n = numapol_queue_round(c->task, c->group, c->mm, c->pol, false,
-				   NULL, &c->seen, &c->reqs, c->wake);
+				   NULL, &c->seen, &c->reqs, c->batch);
 }
 
 /* Free what a change kept (its requests), once it is over. */
@@ -1256,7 +1289,7 @@ static void numapol_set_end(struct numapol_set_ctx *c, int ret)
 	if (!ret && !c->applied)
 		ret = -ESRCH;	/* every thread was exiting */
 	c->until = ktime_get_ns();
-	if (ret && c->wake) {
+	if (ret && c->batch) {
 		numapol_rollback_queue(c->task, c->mm, c->group, &c->seen,
 				       c->since, c->until, &c->reqs);
 		c->undoing = true;
@@ -1277,19 +1310,6 @@ static struct numapol_req *numapol_set_next(struct numapol_set_ctx *c)
 	if (c->seen_to->next == &c->reqs)
 		return NULL;
 	return list_entry(c->seen_to->next, struct numapol_req, node);
-}
-
-/*
- * Can numapol_set_step() advance @c now: a request of it is done, its
- * time is up, or the writer is being killed?
- */
-static bool numapol_set_ready(struct numapol_set_ctx *c)
-{
-	struct numapol_req *req = numapol_set_next(c);
-
-	return !req || completion_done(&req->done) ||
-	       time_after(jiffies, c->deadline) ||
-	       fatal_signal_pending(current);
 }
 
 /*
@@ -1334,7 +1354,7 @@ static bool numapol_set_step(struct numapol_set_ctx *c)
 		if (!ret && c->n > 0) {
 			c->n = numapol_queue_round(c->task, c->group, c->mm,
 						   c->pol, c->applied, c->ref,
-						   &c->seen, &c->reqs, c->wake);
+						   &c->seen, &c->reqs, c->batch);
 			continue;
 		}
 		numapol_set_end(c, ret);
@@ -1431,16 +1451,55 @@ int numapol_set_process(struct task_struct *task, struct mm_struct *mm,
 
 /**
  * struct numapol_batch - task-policy changes of many processes, one write
+ * @ref: the writer's reference, and one per request of the batch (a
+ *	request may outlive the writer, killed)
+ * @pending: requests queued and not over yet
  * @pol: the policy they are given
  * @n: contexts used
  * @max: contexts allocated
  * @ctx: one per process given to numapol_batch_set(), in order
  */
 struct numapol_batch {
+	refcount_t ref;
+	atomic_t pending;
 	struct numapol_policy *pol;
 	int n, max;
 	struct numapol_set_ctx ctx[] __counted_by(max);
 };
+
+/* How often a batch waiting for a slow member ends the changes that are over. */
+#define NUMAPOL_BATCH_TICK_MS	10
+
+static void numapol_batch_put(struct numapol_batch *b)
+{
+	if (refcount_dec_and_test(&b->ref))
+		kvfree(b);
+}
+
+static void numapol_batch_count(struct numapol_batch *b)
+{
+	atomic_inc(&b->pending);
+}
+
+/*
+ * Wake the writer once no request is left: one wake-up per batch, not one
+ * per request. (The atomic is fully ordered: the completion before it is
+ * seen by a writer that sees the count at zero.)
+ */
+static void numapol_batch_uncount(struct numapol_batch *b)
+{
+	if (atomic_dec_and_test(&b->pending))
+		wake_up_var(b);
+}
+
+/* Make @req one of @b's (counted while queued), when @b is not NULL. */
+static void numapol_req_batch(struct numapol_req *req, struct numapol_batch *b)
+{
+	if (!b)
+		return;
+	refcount_inc(&b->ref);
+	req->batch = b;
+}
 
 /**
  * numapol_batch_new - prepare to change the task policy of many processes
@@ -1457,44 +1516,40 @@ struct numapol_batch *numapol_batch_new(struct numapol_policy *pol, int max)
 	b = kvzalloc(struct_size(b, ctx, max), GFP_KERNEL_ACCOUNT);
 	if (!b)
 		return NULL;
+	refcount_set(&b->ref, 1);
 	b->max = max;
 	b->pol = numapol_policy_get(pol);
 	return b;
 }
 
 /*
- * Wait until a change of @c[0..@n) can advance (numapol_set_ready()), or
- * the earliest deadline among them, killably. Their requests wake @key.
+ * Wait until every request of @b is over, a tick has passed (so that the
+ * changes that are over end, and unlock their processes, while a slow one
+ * is still waited for), or the earliest deadline of @c[0..@n), killably.
  */
-static void numapol_batch_wait(struct numapol_set_ctx *c, int n, void *key)
+static void numapol_batch_wait(struct numapol_batch *b,
+			       struct numapol_set_ctx *c, int n)
 {
-	struct wait_queue_head *wq = __var_waitqueue(key);
+	long left = msecs_to_jiffies(NUMAPOL_BATCH_TICK_MS);
 	struct wait_bit_queue_entry wbq;
-	unsigned long deadline = 0;
-	bool any = false, ready;
-	long left;
+	struct wait_queue_head *wq;
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (c[i].done || c[i].deferred)
-			continue;
-		if (!any || time_before(c[i].deadline, deadline))
-			deadline = c[i].deadline;
-		any = true;
+		if (!c[i].done && !c[i].deferred)
+			left = min(left, (long)(c[i].deadline - jiffies) + 1);
 	}
-	if (!any)
+	if (left <= 0)
 		return;
-	init_wait_var_entry(&wbq, key, 0);
+	/* wait_var_event_killable(), with a timeout. */
+	wq = __var_waitqueue(b);
+	init_wait_var_entry(&wbq, b, 0);
 	for (;;) {
 		if (prepare_to_wait_event(wq, &wbq.wq_entry, TASK_KILLABLE))
 			break;		/* killed: the steps see it */
-		for (i = 0, ready = false; i < n && !ready; i++)
-			ready = !c[i].done && !c[i].deferred &&
-				numapol_set_ready(&c[i]);
-		left = (long)(deadline - jiffies);
-		if (ready || left < 0)
+		if (!atomic_read(&b->pending) || left <= 0)
 			break;
-		schedule_timeout(left + 1);
+		left = schedule_timeout(left);
 	}
 	finish_wait(wq, &wbq.wq_entry);
 }
@@ -1535,7 +1590,7 @@ void numapol_batch_set(struct numapol_batch *b, struct numapol_target *t,
 		/* Held until numapol_batch_end(): the caller's may not be. */
 		c[i] = (struct numapol_set_ctx) {
 			.task = get_task_struct(t[i].task), .mm = t[i].mm,
-			.pol = b->pol, .group = true, .wake = b,
+			.pol = b->pol, .group = true, .batch = b,
 		};
 		mmgrab(c[i].mm);
 		/* Killed: start nothing more (nothing changed there). */
@@ -1561,7 +1616,7 @@ void numapol_batch_set(struct numapol_batch *b, struct numapol_target *t,
 				!numapol_set_step(&c[i]);
 		if (!left)
 			break;
-		numapol_batch_wait(c, n, b);
+		numapol_batch_wait(b, c, n);
 	}
 	/* Now that no numapol_mutex is held: wait for the busy ones. */
 	for (i = 0; i < n; i++) {
@@ -1592,6 +1647,27 @@ void numapol_batch_set(struct numapol_batch *b, struct numapol_target *t,
 	b->n += n;
 }
 
+/*
+ * The lock of a batch member's process, to undo its change: killably, or,
+ * when the writer is being killed, for at most numapol.timeout_ms (its
+ * holder is a writer bounded by it): an undo queued without the lock
+ * might run before the pending undo of a write that began after ours.
+ */
+static bool numapol_batch_lock(struct numapol_set_ctx *c)
+{
+	struct mutex *lock = &c->task->signal->numapol_mutex;
+	unsigned long deadline = numapol_deadline();
+
+	if (!mutex_lock_killable(lock))
+		return true;
+	while (!mutex_trylock(lock)) {
+		if (time_after(jiffies, deadline))
+			return false;
+		schedule_timeout_uninterruptible(1);
+	}
+	return true;
+}
+
 /**
  * numapol_batch_end - keep or undo a batch's changes, and free it
  * @b: the batch, or NULL
@@ -1610,6 +1686,7 @@ void numapol_batch_end(struct numapol_batch *b, bool undo)
 	struct numapol_set_ctx *c;
 	unsigned long deadline;
 	bool locked;
+	u64 until;
 	int i;
 
 	if (!b)
@@ -1619,13 +1696,18 @@ void numapol_batch_end(struct numapol_batch *b, bool undo)
 		if (c->ret)
 			continue;	/* rolled back already, or never begun */
 		/*
-		 * Threads created during the change are looked for under the
-		 * lock (fast and uncontended even when we are being killed);
-		 * the undos of the others need none (numapol_req_queue()).
+		 * Under the lock, so that its undos are ordered with other
+		 * writers' (numapol_req_queue()), and threads created since
+		 * are found: up to now if no other change has begun since
+		 * ours, else up to the end of ours.
 		 */
-		locked = !mutex_lock_killable(&c->task->signal->numapol_mutex);
+		locked = numapol_batch_lock(c);
+		until = c->until;
+		/* No task-policy change since ours: its threads are ours. */
+		if (locked && c->task->signal->numapol_seq == c->seq)
+			until = U64_MAX;
 		numapol_rollback_queue(c->task, c->mm, locked, &c->seen,
-				       c->since, c->until, &c->reqs);
+				       c->since, until, &c->reqs);
 		if (locked)
 			mutex_unlock(&c->task->signal->numapol_mutex);
 	}
@@ -1643,7 +1725,7 @@ void numapol_batch_end(struct numapol_batch *b, bool undo)
 		put_task_struct(c->task);
 	}
 	numapol_policy_put(b->pol);
-	kvfree(b);
+	numapol_batch_put(b);
 }
 
 /**

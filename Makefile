@@ -1,5 +1,5 @@
 # numapol: top-level targets. See README.md.
-.PHONY: all test demo stress check series kernel release stock selftests numacfg tree clean help
+.PHONY: all test demo stress check series kernel release stock selftests numacfg tree clean help deb
 
 all: kernel selftests
 
@@ -11,6 +11,12 @@ help:
 	@echo "make series   export a git-am-able patch series to out/series"
 	@echo "make bisect   build the kernel after each patch of the series (~15 min)"
 	@echo "make bench    benchmarks: release vs stock kernel in the 4-node VM (~25 min)"
+	@echo "make deb      Debian packages: the -numapol kernel (bindeb-pkg; KCONFIG=/boot/config-\$$(uname -r)"
+	@echo "              for a server's own config, default defconfig) and numacfg, in out/deb"
+
+# KCONFIG=FILE: the kernel's base config (default: defconfig).
+deb:
+	@scripts/deb.sh all
 
 .PHONY: bench
 bench:

@@ -86,7 +86,8 @@ kernel_debs() {
 	kbuild_our_warnings "$errlog" || exit 1
 	# The uapi headers, for selftests built against this kernel (deb-smoke).
 	kmake LOCALVERSION=-numapol headers >/dev/null
-	ls -l "$debdir"/linux-*"$rel"*.deb "$debdir"/linux-libc-dev_*.deb 2>/dev/null >&2 || true
+	echo "deb: kernel packages in $debdir:" >&2
+	(cd "$debdir" && ls -l linux-*"$rel"_*.deb linux-libc-dev_*.deb) >&2
 }
 
 numacfg_deb() {

@@ -8,7 +8,8 @@
 #            CONFIGFS_FS=m (bzImage and modules; never booted)
 #
 # Output: out/build-<flavour>/arch/x86/boot/bzImage and usr/include (uapi
-# headers for the selftests). Incremental, through ccache.
+# headers for the selftests). Incremental, through ccache. (Debian packages
+# of the kernel: scripts/deb.sh, which shares scripts/kbuild-lib.sh.)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${NUMAPOL_OUT:-$top/out}
@@ -30,13 +31,9 @@ fi
 
 build=$out/build-$flavour
 mkdir -p "$build"
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/numapol-ccache}
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-export KBUILD_BUILD_TIMESTAMP='2024-11-17 00:00 UTC' KBUILD_BUILD_USER=numapol KBUILD_BUILD_HOST=numapol
-kmake() {
-	make -s -C "$src" O="$build" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
-		-j"$(nproc)" "$@"
-}
+# shellcheck source=scripts/kbuild-lib.sh
+. "$top/scripts/kbuild-lib.sh"
+kbuild_env
 
 # Configure from the fragments every time: kbuild only rebuilds what a
 # changed option touches, so an unchanged result costs a few seconds.
@@ -45,32 +42,11 @@ for f in $frags; do files+=("$top/tests/config/$f.config"); done
 kmake tinyconfig >/dev/null
 (cd "$build" && "$src/scripts/kconfig/merge_config.sh" -m -O "$build" .config "${files[@]}" >/dev/null)
 kmake olddefconfig >/dev/null
-# Every option we asked for must have survived olddefconfig (a later
-# fragment overrides an earlier one, as merge_config.sh does).
-bad=0
-declare -A want=()
-order=()
-for f in "${files[@]}"; do
-	while IFS= read -r l; do
-		case "$l" in CONFIG_*) ;; *) continue ;; esac
-		opt=${l%%=*}
-		[ -n "${want[$opt]+x}" ] || order+=("$opt")
-		want[$opt]=${l#*=}
-	done < "$f"
-done
-for opt in "${order[@]}"; do
-	val=${want[$opt]} l="$opt=${want[$opt]}"
-	# The pristine source has no numapol options to keep.
-	case "$flavour:$opt" in stock:CONFIG_NUMAPOL*) continue ;; esac
-	if [ "$val" = n ]; then
-		if grep -qE "^$opt=(y|m)\$" "$build/.config"; then
-			echo "kbuild: $opt still set" >&2; bad=1
-		fi
-	elif ! grep -qx "$l" "$build/.config"; then
-		echo "kbuild: $l did not stick" >&2; bad=1
-	fi
-done
-[ "$bad" -eq 0 ] || exit 1
+# Every option we asked for must have survived olddefconfig. The pristine
+# source has no numapol options to keep.
+skip=""
+[ "$flavour" != stock ] || skip='CONFIG_NUMAPOL*'
+kbuild_check_config "$skip" "${files[@]}" || exit 1
 
 echo "kbuild: building $flavour kernel in ${build#"$top"/}" >&2
 # A warning in one of our files fails the build (make -s prints only
@@ -83,10 +59,8 @@ if [ "$rc" -eq 0 ] && [ "$flavour" = modules ]; then
 fi
 cat "$errlog" >&2
 [ "$rc" -eq 0 ] || exit "$rc"
-if [ "$flavour" != stock ] &&
-   grep -E '(^|/)(mm/numapol[a-z_]*|fs/proc/numa_policy|fs/proc/numapol_maps|include/linux/numapol)\.[ch]:[0-9]+(:[0-9]+)?: (warning|error)' "$errlog" >&2; then
-	echo "kbuild: warnings in numapol's files (above)" >&2
-	exit 1
+if [ "$flavour" != stock ]; then
+	kbuild_our_warnings "$errlog" || exit 1
 fi
 kmake headers >/dev/null
 echo "$build/arch/x86/boot/bzImage"

@@ -7,7 +7,8 @@ help:
 	@echo "make test     build the debug kernel and run every test in the 4-node VM"
 	@echo "make demo     the seed's example on the release kernel in the 4-node VM"
 	@echo "make stress   races and fuzzing for minutes on the debug kernel, with figures"
-	@echo "make check    checkpatch --strict over our kernel files and hunks"
+	@echo "make check    checkpatch --strict, W=1, sparse, coccicheck, kernel-doc over our files and hunks"
+	@echo "make configs  build 7 configurations (NUMAPOL=n, NUMA=n, MIGRATION=n, ...): no warning from our code"
 	@echo "make series   export a git-am-able patch series to out/series"
 	@echo "make bisect   build the kernel after each patch of the series (~15 min)"
 	@echo "make bench    benchmarks: release vs stock kernel in the 4-node VM (~10 min)"
@@ -44,6 +45,11 @@ stress:
 
 check:
 	@scripts/check.sh
+
+# The config matrix: 7 kernels, each in its own out/build-<name> (~45 min cold).
+.PHONY: configs
+configs:
+	@scripts/configs.sh
 
 series:
 	@scripts/series.sh out/series

@@ -1,5 +1,5 @@
 # numapol: top-level targets. See README.md.
-.PHONY: all test demo stress check series kernel release stock selftests numacfg tree clean help
+.PHONY: all test demo stress check series kernel release stock selftests numacfg tree clean help deb deb-test
 
 all: kernel selftests
 
@@ -11,7 +11,19 @@ help:
 	@echo "make configs  build 7 configurations (NUMAPOL=n, NUMA=n, MIGRATION=n, ...): no warning from our code"
 	@echo "make series   export a git-am-able patch series to out/series"
 	@echo "make bisect   build the kernel after each patch of the series (~15 min)"
-	@echo "make bench    benchmarks: release vs stock kernel in the 4-node VM (~25 min)"
+	@echo "make bench    benchmarks: release vs stock kernel in the 4-node VM (~10 min)"
+	@echo "make deb      Debian packages: the -numapol kernel (bindeb-pkg; KCONFIG=/boot/config-\$$(uname -r)"
+	@echo "              for a server's own config, default defconfig) and numacfg, in out/deb"
+	@echo "make deb-test the packages: numacfg in Debian 12 chroots, the kernel in the 4-node VM"
+
+# KCONFIG=FILE: the kernel's base config (default: defconfig).
+deb:
+	@scripts/deb.sh all
+
+# The packages of `make deb`: numacfg in Debian 12 chroots, the kernel's
+# vmlinuz in the 4-node VM and its package in a chroot.
+deb-test:
+	@scripts/deb-test.sh all
 
 .PHONY: bench
 bench:

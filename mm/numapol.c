@@ -61,7 +61,10 @@
  * blocked by a write. An execve(2) is instead recognised where it matters,
  * in the target's own context: the work compares current->mm with the mm
  * the writer's access was checked for (numapol_access_mm()), and refuses
- * a new image. The deadline starts once the mutex is held.
+ * a new image. The deadline starts once the mutex is held. A writer
+ * waits for the mutex only while it holds no other numapol_mutex:
+ * numapol_batch_set(), which holds up to NUMAPOL_SET_BATCH of them, only
+ * try-locks them, so they have no lock order.
  *
  * The policy of an address range (numa_maps) is set the same way: one
  * thread of the target calls do_mbind() itself, without MPOL_MF_MOVE, so
@@ -91,6 +94,7 @@
 #include <linux/numapol.h>
 #include <linux/pagewalk.h>
 #include <linux/ptrace.h>
+#include <linux/overflow.h>
 #include <linux/refcount.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -99,6 +103,7 @@
 #include <linux/string.h>
 #include <linux/swap.h>
 #include <linux/task_work.h>
+#include <linux/wait_bit.h>
 #include <linux/xarray.h>
 
 #include "internal.h"
@@ -505,7 +510,13 @@ struct numapol_req {
 	bool applied;
 	bool undo;			/* run again to put @old back */
 	bool inherited;			/* undo a policy a new thread inherited */
+	struct numapol_batch *batch;	/* counts it while queued, or NULL */
 };
+
+static void numapol_batch_put(struct numapol_batch *b);
+static void numapol_batch_count(struct numapol_batch *b);
+static void numapol_batch_uncount(struct numapol_batch *b);
+static void numapol_req_batch(struct numapol_req *req, struct numapol_batch *b);
 
 static void numapol_req_put(struct numapol_req *req)
 {
@@ -519,6 +530,8 @@ static void numapol_req_put(struct numapol_req *req)
 	mpol_put(req->new);
 	mmdrop(req->mm);
 	put_task_struct(req->task);
+	if (req->batch)
+		numapol_batch_put(req->batch);
 	kfree(req);
 }
 
@@ -653,7 +666,7 @@ static int numapol_mbind_one(struct numapol_req *req, struct numapol_range *r,
 		return -EINTR;
 	ret = do_mbind(r->start, r->end - r->start, mode, flags, &nodes,
 		       mbind_flags, pol ? pol->home_node : NUMA_NO_NODE);
-	if (ret || !pol)
+	if (ret || !pol || !(r->flags & NUMAPOL_RANGE_MOVE))
 		return ret;
 
 	/* The nodes the range's pages belong on, as the policy now says. */
@@ -734,6 +747,36 @@ static void numapol_undo_current(struct numapol_req *req)
 }
 
 static void numapol_twork(struct callback_head *head);
+static void numapol_req_uncount(struct numapol_req *req);
+
+/*
+ * An undo taken off an exiting thread's list: there is nothing left to
+ * undo; whoever waits for it stops waiting.
+ */
+static void numapol_req_drop(struct numapol_req *u)
+{
+	struct numapol_req *p;
+
+	/* Undos it had taken off the list to run first go with it. */
+	while ((p = u->prior)) {
+		u->prior = p->next;
+		numapol_req_drop(p);
+	}
+	atomic_set(&u->state, NUMAPOL_CANCELLED);
+	complete_all(&u->done);
+	numapol_req_uncount(u);
+	numapol_req_put(u);
+}
+
+/*
+ * A request of a batch is over (done, cancelled, or dropped): the batch
+ * counts it no more, and its writer is woken when none is left.
+ */
+static void numapol_req_uncount(struct numapol_req *req)
+{
+	if (req->batch)
+		numapol_batch_uncount(req->batch);
+}
 
 /* Run the undos of earlier writes that numapol_req_queue() put first. */
 static void numapol_run_prior(struct numapol_req *req)
@@ -787,6 +830,7 @@ static void numapol_twork(struct callback_head *head)
 	}
 	/* complete_all(): done stays done for every later look. */
 	complete_all(&req->done);
+	numapol_req_uncount(req);
 	numapol_req_put(req);
 }
 
@@ -825,31 +869,37 @@ static void numapol_req_queue(struct numapol_req *req)
 	refcount_inc(&req->ref);
 	reinit_completion(&req->done);
 	atomic_set(&req->state, NUMAPOL_QUEUED);
+	if (req->batch)
+		numapol_batch_count(req->batch);
 	if (req->task == current) {
 		/* Nothing of ours can be pending: we are not in user space. */
 		numapol_twork(&req->twork);
 		return;
 	}
-	if (!req->undo) {
-		/* Newest first, as task_work would have run them. */
-		while ((head = task_work_cancel_match(req->task,
-						      numapol_undo_match,
-						      NULL))) {
-			u = container_of(head, struct numapol_req, twork);
-			u->next = NULL;
-			*tail = u;
-			tail = &u->next;
-		}
+	/*
+	 * Newest first, as task_work would have run them. An undo pulls them
+	 * too: one still pending when an undo is queued belongs to a later
+	 * write (a batch undoes its changes after it has unlocked them,
+	 * numapol_batch_end()), and must run first, or it would put back
+	 * the policy this undo takes away.
+	 */
+	while ((head = task_work_cancel_match(req->task, numapol_undo_match,
+					      NULL))) {
+		u = container_of(head, struct numapol_req, twork);
+		u->next = NULL;
+		*tail = u;
+		tail = &u->next;
 	}
 	if (numapol_req_add(req)) {
 		/* The thread is past exit_task_work(): nothing to undo there. */
 		while ((u = req->prior)) {
 			req->prior = u->next;
-			numapol_req_put(u);
+			numapol_req_drop(u);
 		}
 		atomic_set(&req->state, NUMAPOL_CANCELLED);
 		req->ret = -ESRCH;
 		complete_all(&req->done);
+		numapol_req_uncount(req);
 		numapol_req_put(req);
 	}
 }
@@ -884,12 +934,23 @@ static bool numapol_req_settle(struct numapol_req *req)
 			   NUMAPOL_CANCELLED) == NUMAPOL_QUEUED) {
 		/* Else task_work_run() holds it; the work will see CANCELLED. */
 		if (task_work_cancel(req->task, &req->twork)) {
-			/* Ours again: the undos it carried go back to the list. */
+			struct numapol_req *rev = NULL;
+
+			/*
+			 * Ours again: the undos it carried go back to the
+			 * list, oldest first, so that the newest runs first.
+			 */
 			while ((u = req->prior)) {
 				req->prior = u->next;
-				if (numapol_req_add(u))
-					numapol_req_put(u);
+				u->next = rev;
+				rev = u;
 			}
+			while ((u = rev)) {
+				rev = u->next;
+				if (numapol_req_add(u))
+					numapol_req_drop(u);
+			}
+			numapol_req_uncount(req);
 			numapol_req_put(req);	/* the work's reference */
 		}
 		return false;
@@ -899,8 +960,15 @@ static bool numapol_req_settle(struct numapol_req *req)
 	/* Killed: the work, if still running, cleans up after itself. */
 	st = atomic_read_acquire(&req->state);	/* DONE: its results too */
 	do {
-		if (st != NUMAPOL_RUNNING && st != NUMAPOL_COMMITTED)
+		if (st != NUMAPOL_RUNNING && st != NUMAPOL_COMMITTED) {
+			/*
+			 * DONE is set just before complete_all(): let it land
+			 * (no sleep in between), or a reinit_completion() to
+			 * queue an undo would be undone by it.
+			 */
+			wait_for_completion(&req->done);
 			return true;
+		}
 	} while (!atomic_try_cmpxchg(&req->state, &st, NUMAPOL_ABANDONED));
 	return false;
 }
@@ -913,7 +981,7 @@ static bool numapol_req_settle(struct numapol_req *req)
 static void numapol_rollback_inherited(struct task_struct *task,
 				       struct mm_struct *mm,
 				       struct xarray *seen, u64 since,
-				       struct mempolicy *ref,
+				       u64 until, struct mempolicy *ref,
 				       struct mempolicy *ref_old,
 				       struct list_head *reqs)
 {
@@ -922,7 +990,7 @@ static void numapol_rollback_inherited(struct task_struct *task,
 	bool same;
 
 	max = READ_ONCE(task->signal->nr_threads) + 8;
-	threads = kvmalloc_array(max, sizeof(*threads), GFP_KERNEL);
+	threads = kvmalloc_array(max, sizeof(*threads), GFP_KERNEL_ACCOUNT);
 	if (!threads)
 		return;
 	rcu_read_lock();
@@ -932,7 +1000,8 @@ static void numapol_rollback_inherited(struct task_struct *task,
 		if (n == max)
 			break;
 		if (t->flags & (PF_EXITING | PF_KTHREAD | PF_USER_WORKER |
-				PF_IO_WORKER) || t->start_time < since)
+				PF_IO_WORKER) || t->start_time < since ||
+		    t->start_time > until)
 			continue;
 		req = xa_load(seen, t->pid);
 		if (req && req->task == t)
@@ -966,19 +1035,20 @@ static void numapol_rollback_inherited(struct task_struct *task,
 
 /*
  * Give every thread that took the new policy its old one back, from its own
- * context, and wait a bounded time for it, killably. The request that made
- * the change is queued again to undo it, so this needs no memory and cannot
- * fail. A thread that does not run it in that time still runs it before it
- * next returns to user space (and before any later write's change to it).
- * For a process (@group), threads created meanwhile that inherited the new
- * policy are given the old one too.
+ * context: the request that made the change is queued again to undo it, so
+ * this needs no memory and cannot fail. A thread that does not run it
+ * before numapol_rollback_wait() gives up still runs it before it next
+ * returns to user space (and before any later write's change to it). For
+ * a process (@group), threads created meanwhile (from @since to @until)
+ * that inherited the new policy are given the old one too (this needs the
+ * process's lock).
  */
-static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
-			     bool group, struct xarray *seen, u64 since,
-			     struct list_head *reqs)
+static void numapol_rollback_queue(struct task_struct *task,
+				   struct mm_struct *mm, bool group,
+				   struct xarray *seen, u64 since, u64 until,
+				   struct list_head *reqs)
 {
 	struct mempolicy *ref = NULL, *ref_old = NULL;
-	unsigned long deadline;
 	struct numapol_req *req;
 	bool have_ref = false;
 
@@ -995,17 +1065,34 @@ static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
 		req->undo = true;
 		numapol_req_queue(req);
 	}
-	if (have_ref && group && !fatal_signal_pending(current))
-		numapol_rollback_inherited(task, mm, seen, since, ref, ref_old,
-					   reqs);
+	/* Even when killed: the threads must not keep what failed. */
+	if (have_ref && group)
+		numapol_rollback_inherited(task, mm, seen, since, until, ref,
+					   ref_old, reqs);
 	mpol_put(ref);
 	mpol_put(ref_old);
+}
 
-	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
+/* Wait for the undos queued on @reqs until @deadline: 0 or -EINTR. */
+static int numapol_rollback_wait(struct list_head *reqs,
+				 unsigned long deadline)
+{
+	struct numapol_req *req;
+
 	list_for_each_entry(req, reqs, node) {
 		if (req->undo && numapol_req_wait(req, deadline) == -EINTR)
-			break;
+			return -EINTR;
 	}
+	return 0;
+}
+
+/* Roll back and wait a bounded time for it, killably. */
+static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
+			     bool group, struct xarray *seen, u64 since,
+			     struct list_head *reqs)
+{
+	numapol_rollback_queue(task, mm, group, seen, since, U64_MAX, reqs);
+	numapol_rollback_wait(reqs, numapol_deadline());
 }
 
 /*
@@ -1018,7 +1105,8 @@ static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
 static int numapol_queue_round(struct task_struct *task, bool group,
 			       struct mm_struct *mm, struct numapol_policy *pol,
 			       bool have_ref, struct mempolicy *ref,
-			       struct xarray *seen, struct list_head *reqs)
+			       struct xarray *seen, struct list_head *reqs,
+			       struct numapol_batch *batch)
 {
 	struct task_struct **threads;
 	struct task_struct *t;
@@ -1032,7 +1120,8 @@ static int numapol_queue_round(struct task_struct *task, bool group,
 		req = numapol_req_alloc(task, mm, pol);
 		if (!req)
 			return -ENOMEM;
-		xa_store(seen, 0, req, GFP_KERNEL);
+		numapol_req_batch(req, batch);
+		xa_store(seen, 0, req, GFP_KERNEL_ACCOUNT);
 		list_add_tail(&req->node, reqs);
 		numapol_req_queue(req);
 		return 1;
@@ -1080,9 +1169,10 @@ again:
 		struct numapol_req *req = numapol_req_alloc(threads[i], mm, pol);
 
 		if (req) {
+			numapol_req_batch(req, batch);
 			/* A recycled tid replaces the entry; @reqs keeps both. */
 			if (xa_is_err(xa_store(seen, threads[i]->pid, req,
-					       GFP_KERNEL))) {
+					       GFP_KERNEL_ACCOUNT))) {
 				numapol_req_put(req);
 				req = NULL;
 			}
@@ -1104,18 +1194,24 @@ again:
 /*
  * Take the lock that serializes numapol's changes to @task's process, and
  * check that @mm is still the process's (an execve(2) since the access
- * check ends the right to change it).
+ * check ends the right to change it). With @try, never wait for it:
+ * -EBUSY when another writer holds it.
  */
 static int numapol_lock(struct task_struct *task, struct mm_struct *mm,
-			bool group, int exec_err)
+			bool group, int exec_err, bool try)
 {
 	struct task_struct *t;
 	struct mm_struct *cur;
 	int ret;
 
-	ret = mutex_lock_killable(&task->signal->numapol_mutex);
-	if (ret)
-		return ret;
+	if (try) {
+		if (!mutex_trylock(&task->signal->numapol_mutex))
+			return -EBUSY;
+	} else {
+		ret = mutex_lock_killable(&task->signal->numapol_mutex);
+		if (ret)
+			return ret;
+	}
 	t = group ? numapol_live_thread(task) : get_task_struct(task);
 	task_lock(t);
 	cur = t->mm;
@@ -1127,64 +1223,189 @@ static int numapol_lock(struct task_struct *task, struct mm_struct *mm,
 	return cur ? exec_err : -ESRCH;
 }
 
-static int numapol_set(struct task_struct *task, struct mm_struct *mm,
-		       struct numapol_policy *pol, bool group)
+/*
+ * One change of a task policy: started under the process's numapol_mutex
+ * (numapol_set_start()), advanced by numapol_set_step() as its requests
+ * complete, ended (rolled back on failure, unlocked) by numapol_set_end().
+ * The requests of a change that succeeded are kept until
+ * numapol_set_free(), so that a batch can still give the threads their old
+ * policy back (numapol_batch_end()).
+ */
+struct numapol_set_ctx {
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct numapol_policy *pol;
+	bool group;
+	bool deferred;			/* batch: its lock was busy */
+	bool done;			/* ended: @ret is its result */
+	bool applied;			/* some thread took the policy */
+	struct mempolicy *ref;		/* what the first one installed */
+	unsigned long deadline;
+	u64 since;			/* as task_struct::start_time */
+	u64 until;			/* when it ended */
+	unsigned long seq;		/* signal->numapol_seq it began as */
+	bool undoing;			/* batch: rolled back, not waited for */
+	int n;				/* requests queued by the last round */
+	int ret;
+	struct numapol_batch *batch;	/* the batch it is part of, or NULL */
+	struct list_head *seen_to;	/* the last request looked at */
+	struct xarray seen;		/* tid -> request */
+	struct list_head reqs;
+};
+
+/* Queue the first round of a change; the process's lock is held. */
+static void numapol_set_start(struct numapol_set_ctx *c)
+{
+	/* The time allowed starts now, not behind another writer. */
+	c->deadline = numapol_deadline();
+	c->since = ktime_get_ns();
+	c->seq = ++c->task->signal->numapol_seq;
+	xa_init_flags(&c->seen, XA_FLAGS_ACCOUNT);
+	INIT_LIST_HEAD(&c->reqs);
+	c->seen_to = &c->reqs;
+	c->n = numapol_queue_round(c->task, c->group, c->mm, c->pol, false,
+				   NULL, &c->seen, &c->reqs, c->batch);
+}
+
+/* Free what a change kept (its requests), once it is over. */
+static void numapol_set_free(struct numapol_set_ctx *c)
 {
 	struct numapol_req *req, *tmp;
-	struct mempolicy *ref = NULL;
-	unsigned long deadline;
-	struct xarray seen;
-	u64 since;
-	LIST_HEAD(reqs);
-	bool applied = false;
-	int ret, n;
 
-	if (task->flags & PF_KTHREAD)
-		return -EINVAL;
-	ret = security_task_movememory(task);
-	if (ret)
-		return ret;
-	ret = numapol_lock(task, mm, group, -EPERM);
-	if (ret)
-		return ret;
-	/* The time allowed starts now, not behind another writer. */
-	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);
-	since = ktime_get_ns();	/* as task_struct::start_time */
+	list_for_each_entry_safe(req, tmp, &c->reqs, node) {
+		list_del(&req->node);
+		numapol_req_put(req);
+	}
+	xa_destroy(&c->seen);
+}
 
-	xa_init(&seen);
-	do {
-		n = numapol_queue_round(task, group, mm, pol, applied, ref,
-					&seen, &reqs);
-		if (n < 0) {
-			ret = n;
+/*
+ * End a change with @ret: roll it back if it failed; unlock. In a batch
+ * the rollback is only queued: numapol_batch_set() waits for all of them
+ * at once, and frees the requests then.
+ */
+static void numapol_set_end(struct numapol_set_ctx *c, int ret)
+{
+	if (!ret && !c->applied)
+		ret = -ESRCH;	/* every thread was exiting */
+	c->until = ktime_get_ns();
+	if (ret && c->batch) {
+		numapol_rollback_queue(c->task, c->mm, c->group, &c->seen,
+				       c->since, c->until, &c->reqs);
+		c->undoing = true;
+	} else if (ret) {
+		numapol_rollback(c->task, c->mm, c->group, &c->seen, c->since,
+				 &c->reqs);
+	}
+	mutex_unlock(&c->task->signal->numapol_mutex);
+	if (ret && !c->undoing)
+		numapol_set_free(c);
+	c->ret = ret;
+	c->done = true;
+}
+
+/* The first request of @c not looked at yet, or NULL. */
+static struct numapol_req *numapol_set_next(struct numapol_set_ctx *c)
+{
+	if (c->seen_to->next == &c->reqs)
+		return NULL;
+	return list_entry(c->seen_to->next, struct numapol_req, node);
+}
+
+/*
+ * Advance a started change as far as it goes without waiting: look at the
+ * requests that are done, in order; once all are, queue a round for the
+ * threads created meanwhile, or end the change when there is none. It
+ * fails at the first request that failed, at the deadline, or when the
+ * writer is being killed.
+ *
+ * Return: true when the change has ended (numapol_set_end()).
+ */
+static bool numapol_set_step(struct numapol_set_ctx *c)
+{
+	struct numapol_req *req;
+	int ret = 0;
+
+	while (!c->done) {
+		/* The last round could not queue all it had to: -ENOMEM. */
+		if (c->n < 0) {
+			numapol_set_end(c, c->n);
 			break;
 		}
-		list_for_each_entry(req, &reqs, node) {
-			/* At once for the requests of earlier rounds. */
-			ret = numapol_req_wait(req, deadline);
-			if (ret)
+		while ((req = numapol_set_next(c))) {
+			if (!completion_done(&req->done)) {
+				if (fatal_signal_pending(current))
+					ret = -EINTR;
+				else if (time_after(jiffies, c->deadline))
+					ret = -EAGAIN;
+				else
+					return false;
 				break;
+			}
 			if (req->ret && req->ret != -ESRCH) {
 				ret = req->ret;
 				break;
 			}
-			if (req->applied && !applied)
-				ref = req->new;
-			applied |= req->applied;
+			if (req->applied && !c->applied)
+				c->ref = req->new;
+			c->applied |= req->applied;
+			c->seen_to = &req->node;
 		}
-	} while (!ret && n > 0);
-
-	if (!ret && !applied)
-		ret = -ESRCH;	/* every thread was exiting */
-	if (ret)
-		numapol_rollback(task, mm, group, &seen, since, &reqs);
-
-	mutex_unlock(&task->signal->numapol_mutex);
-	list_for_each_entry_safe(req, tmp, &reqs, node) {
-		list_del(&req->node);
-		numapol_req_put(req);
+		if (!ret && c->n > 0) {
+			c->n = numapol_queue_round(c->task, c->group, c->mm,
+						   c->pol, c->applied, c->ref,
+						   &c->seen, &c->reqs, c->batch);
+			continue;
+		}
+		numapol_set_end(c, ret);
 	}
-	xa_destroy(&seen);
+	return true;
+}
+
+/* Run a started change to its end, waiting for its requests in turn. */
+static int numapol_set_run(struct numapol_set_ctx *c)
+{
+	struct numapol_req *req;
+
+	while (!numapol_set_step(c)) {
+		req = numapol_set_next(c);
+		numapol_req_wait(req, c->deadline);
+	}
+	return c->ret;
+}
+
+/*
+ * What every change of a task policy checks before taking the lock.
+ * Kernel threads have no policy of a process to change; io_uring and vhost
+ * workers never return to user space (to run a task_work at a point of
+ * their choosing) and allocate for the process as its own kernel threads:
+ * a process's change skips them, and a change of one alone is refused.
+ */
+static int numapol_set_check(struct task_struct *task)
+{
+	if (task->flags & (PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER))
+		return -EINVAL;
+	return security_task_movememory(task);
+}
+
+static int numapol_set(struct task_struct *task, struct mm_struct *mm,
+		       struct numapol_policy *pol, bool group)
+{
+	struct numapol_set_ctx c = {
+		.task = task, .mm = mm, .pol = pol, .group = group,
+	};
+	int ret;
+
+	ret = numapol_set_check(task);
+	if (ret)
+		return ret;
+	ret = numapol_lock(task, mm, group, -EPERM, false);
+	if (ret)
+		return ret;
+	numapol_set_start(&c);
+	ret = numapol_set_run(&c);
+	if (!ret)
+		numapol_set_free(&c);
 	return ret;
 }
 
@@ -1226,6 +1447,285 @@ int numapol_set_process(struct task_struct *task, struct mm_struct *mm,
 			struct numapol_policy *pol)
 {
 	return numapol_set(task, mm, pol, true);
+}
+
+/**
+ * struct numapol_batch - task-policy changes of many processes, one write
+ * @ref: the writer's reference, and one per request of the batch (a
+ *	request may outlive the writer, killed)
+ * @pending: requests queued and not over yet
+ * @pol: the policy they are given
+ * @n: contexts used
+ * @max: contexts allocated
+ * @ctx: one per process given to numapol_batch_set(), in order
+ */
+struct numapol_batch {
+	refcount_t ref;
+	atomic_t pending;
+	struct numapol_policy *pol;
+	int n, max;
+	struct numapol_set_ctx ctx[] __counted_by(max);
+};
+
+/* How often a batch waiting for a slow member ends the changes that are over. */
+#define NUMAPOL_BATCH_TICK_MS	10
+
+static void numapol_batch_put(struct numapol_batch *b)
+{
+	if (refcount_dec_and_test(&b->ref))
+		kvfree(b);
+}
+
+static void numapol_batch_count(struct numapol_batch *b)
+{
+	atomic_inc(&b->pending);
+}
+
+/*
+ * Wake the writer once no request is left: one wake-up per batch, not one
+ * per request. (The atomic is fully ordered: the completion before it is
+ * seen by a writer that sees the count at zero.)
+ */
+static void numapol_batch_uncount(struct numapol_batch *b)
+{
+	if (atomic_dec_and_test(&b->pending))
+		wake_up_var(b);
+}
+
+/* Make @req one of @b's (counted while queued), when @b is not NULL. */
+static void numapol_req_batch(struct numapol_req *req, struct numapol_batch *b)
+{
+	if (!b)
+		return;
+	refcount_inc(&b->ref);
+	req->batch = b;
+}
+
+/**
+ * numapol_batch_new - prepare to change the task policy of many processes
+ * @pol: the new policy (a reference is taken)
+ * @max: how many processes at most
+ *
+ * Return: a batch for numapol_batch_set() and numapol_batch_end(), or
+ * NULL without memory.
+ */
+struct numapol_batch *numapol_batch_new(struct numapol_policy *pol, int max)
+{
+	struct numapol_batch *b;
+
+	b = kvzalloc(struct_size(b, ctx, max), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return NULL;
+	refcount_set(&b->ref, 1);
+	b->max = max;
+	b->pol = numapol_policy_get(pol);
+	return b;
+}
+
+/*
+ * Wait until every request of @b is over, a tick has passed (so that the
+ * changes that are over end, and unlock their processes, while a slow one
+ * is still waited for), or the earliest deadline of @c[0..@n), killably.
+ */
+static void numapol_batch_wait(struct numapol_batch *b,
+			       struct numapol_set_ctx *c, int n)
+{
+	long left = msecs_to_jiffies(NUMAPOL_BATCH_TICK_MS);
+	struct wait_bit_queue_entry wbq;
+	struct wait_queue_head *wq;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!c[i].done && !c[i].deferred)
+			left = min(left, (long)(c[i].deadline - jiffies) + 1);
+	}
+	if (left <= 0)
+		return;
+	/* wait_var_event_killable(), with a timeout. */
+	wq = __var_waitqueue(b);
+	init_wait_var_entry(&wbq, b, 0);
+	for (;;) {
+		if (prepare_to_wait_event(wq, &wbq.wq_entry, TASK_KILLABLE))
+			break;		/* killed: the steps see it */
+		if (!atomic_read(&b->pending) || left <= 0)
+			break;
+		left = schedule_timeout(left);
+	}
+	finish_wait(wq, &wbq.wq_entry);
+}
+
+/**
+ * numapol_batch_set - change the task policy of some processes at once
+ * @b: the batch
+ * @t: the processes: for each, a thread and the mm access to it was
+ *	checked for, as numapol_set_process() takes them; @t[i].ret is set
+ *	to what numapol_set_process() would have returned
+ * @n: how many, at most NUMAPOL_SET_BATCH (and @b's room)
+ *
+ * Like numapol_set_process() on each, but every change is queued before
+ * any is waited for, so the processes' threads run them in parallel, and
+ * each change advances (further rounds, its end, its unlock) as soon as
+ * its requests are done, whatever the others do: @n slow processes cost
+ * one numapol.timeout_ms, not @n. Each process has its own full timeout
+ * from the moment its change is queued. To hold several numapol_mutexes
+ * without a lock order, they are only try-locked; a process that another
+ * writer is changing is done afterwards, alone, holding no other.
+ *
+ * A change that fails is rolled back at once (as numapol_set_process());
+ * those that succeed can still be undone by numapol_batch_end().
+ */
+void numapol_batch_set(struct numapol_batch *b, struct numapol_target *t,
+		       int n)
+{
+	struct numapol_set_ctx *c = b->ctx + b->n;
+	unsigned long deadline;
+	int i, left, ret;
+
+	if (WARN_ON_ONCE(n > NUMAPOL_SET_BATCH || n > b->max - b->n)) {
+		for (i = 0; i < n; i++)
+			t[i].ret = -EINVAL;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		/* Held until numapol_batch_end(): the caller's may not be. */
+		c[i] = (struct numapol_set_ctx) {
+			.task = get_task_struct(t[i].task), .mm = t[i].mm,
+			.pol = b->pol, .group = true, .batch = b,
+		};
+		mmgrab(c[i].mm);
+		/* Killed: start nothing more (nothing changed there). */
+		ret = fatal_signal_pending(current) ? -EINTR :
+		      numapol_set_check(c[i].task);
+		if (!ret) {
+			ret = numapol_lock(c[i].task, c[i].mm, true, -EPERM,
+					   true);
+			c[i].deferred = ret == -EBUSY;
+		}
+		if (c[i].deferred) {
+			continue;
+		} else if (ret) {
+			c[i].ret = ret;
+			c[i].done = true;
+		} else {
+			numapol_set_start(&c[i]);
+		}
+	}
+	for (;;) {
+		for (i = 0, left = 0; i < n; i++)
+			left += !c[i].done && !c[i].deferred &&
+				!numapol_set_step(&c[i]);
+		if (!left)
+			break;
+		numapol_batch_wait(b, c, n);
+	}
+	/* Now that no numapol_mutex is held: wait for the busy ones. */
+	for (i = 0; i < n; i++) {
+		if (!c[i].deferred)
+			continue;
+		c[i].deferred = false;
+		ret = fatal_signal_pending(current) ? -EINTR :
+		      numapol_lock(c[i].task, c[i].mm, true, -EPERM, false);
+		if (ret) {
+			c[i].ret = ret;
+			c[i].done = true;
+			continue;
+		}
+		numapol_set_start(&c[i]);
+		numapol_set_run(&c[i]);
+	}
+	/* The rollbacks of those that failed, waited for together. */
+	deadline = numapol_deadline();
+	for (i = 0; i < n; i++) {
+		if (!c[i].undoing)
+			continue;
+		numapol_rollback_wait(&c[i].reqs, deadline);
+		numapol_set_free(&c[i]);
+		c[i].undoing = false;
+	}
+	for (i = 0; i < n; i++)
+		t[i].ret = c[i].ret;
+	b->n += n;
+}
+
+/*
+ * The lock of a batch member's process, to undo its change: killably, or,
+ * when the writer is being killed, for at most numapol.timeout_ms (its
+ * holder is a writer bounded by it): an undo queued without the lock
+ * might run before the pending undo of a write that began after ours.
+ */
+static bool numapol_batch_lock(struct numapol_set_ctx *c)
+{
+	struct mutex *lock = &c->task->signal->numapol_mutex;
+	unsigned long deadline = numapol_deadline();
+
+	if (!mutex_lock_killable(lock))
+		return true;
+	while (!mutex_trylock(lock)) {
+		if (time_after(jiffies, deadline))
+			return false;
+		schedule_timeout_uninterruptible(1);
+	}
+	return true;
+}
+
+/**
+ * numapol_batch_end - keep or undo a batch's changes, and free it
+ * @b: the batch, or NULL
+ * @undo: give every thread that took the new policy its old one back
+ *
+ * The undo is the rollback of a failed numapol_set_process(): a thread
+ * gets its old policy back only while it still runs the one this batch
+ * installed, so a later write, or a policy the thread set itself, is
+ * never undone. It needs no memory, is queued even when the caller is
+ * being killed, and is waited for at most numapol.timeout_ms in all,
+ * killably; a thread that does not run it by then runs it before it next
+ * returns to user space.
+ */
+void numapol_batch_end(struct numapol_batch *b, bool undo)
+{
+	struct numapol_set_ctx *c;
+	unsigned long deadline;
+	bool locked;
+	u64 until;
+	int i;
+
+	if (!b)
+		return;
+	for (i = 0; undo && i < b->n; i++) {
+		c = &b->ctx[i];
+		if (c->ret)
+			continue;	/* rolled back already, or never begun */
+		/*
+		 * Under the lock, so that its undos are ordered with other
+		 * writers' (numapol_req_queue()), and threads created since
+		 * are found: up to now if no other change has begun since
+		 * ours, else up to the end of ours.
+		 */
+		locked = numapol_batch_lock(c);
+		until = c->until;
+		/* No task-policy change since ours: its threads are ours. */
+		if (locked && c->task->signal->numapol_seq == c->seq)
+			until = U64_MAX;
+		numapol_rollback_queue(c->task, c->mm, locked, &c->seen,
+				       c->since, until, &c->reqs);
+		if (locked)
+			mutex_unlock(&c->task->signal->numapol_mutex);
+	}
+	deadline = numapol_deadline();
+	for (i = 0; undo && i < b->n; i++) {
+		if (!b->ctx[i].ret &&
+		    numapol_rollback_wait(&b->ctx[i].reqs, deadline))
+			break;
+	}
+	for (i = 0; i < b->n; i++) {
+		c = &b->ctx[i];
+		if (!c->ret)
+			numapol_set_free(c);
+		mmdrop(c->mm);
+		put_task_struct(c->task);
+	}
+	numapol_policy_put(b->pol);
+	numapol_batch_put(b);
 }
 
 /**
@@ -1412,7 +1912,7 @@ int numapol_set_ranges(struct task_struct *task, struct mm_struct *mm,
 	ret = security_task_movememory(task);
 	if (ret)
 		return ret;
-	ret = numapol_lock(task, mm, true, -ESRCH);
+	ret = numapol_lock(task, mm, true, -ESRCH, false);
 	if (ret)
 		return ret;
 	deadline = jiffies + msecs_to_jiffies(numapol_timeout_ms);

@@ -56,7 +56,8 @@
  *   every task binding, which makes a process bound in one group only.
  * - Lock order: configfs's su_mutex (held around make_item and drop_item)
  *   or an attribute's frag_sem (held around show and store) -> group lock
- *   -> the target's numapol_mutex (taken by the core) -> when the
+ *   -> the target's numapol_mutex (taken by the core; a policy write's
+ *   batch try-locks up to NUMAPOL_SET_BATCH of them) -> when the
  *   writer is itself a target, what set_mempolicy(2) and mbind(2) take.
  *   numapol_cfs_tasks_lock is never held with another lock, and no two
  *   group locks are ever held together.
@@ -75,11 +76,12 @@
  *   a mkdir of the same process (in any group) waits up to
  *   numapol.timeout_ms for it to be finished (else -EBUSY). mkdir itself
  *   waits for the group lock killably, as long as a policy write holds
- *   it (one timeout per member at most); meanwhile other mkdir and rmdir
- *   under numapol/ wait for su_mutex, uninterruptibly: a known limit,
- *   which a re-apply that waits for all members at once would bound to
- *   one timeout. Waits for the targets themselves (mkdir applies the
- *   group's policy, rmdir resets) are bounded by the core.
+ *   it (about one timeout per NUMAPOL_SET_BATCH processes, which
+ *   numapol_batch_set() waits for together, and one per range);
+ *   meanwhile other mkdir and rmdir under numapol/ wait for su_mutex,
+ *   uninterruptibly: a known limit. Waits for the targets themselves
+ *   (mkdir applies the group's policy, rmdir resets) are bounded by the
+ *   core.
  */
 
 #include <linux/configfs.h>
@@ -127,6 +129,9 @@ struct numapol_cfs_binding {
 	const struct cred *cred;	/* of whoever named the target */
 	struct numapol_policy *pol;	/* last given to the target, or NULL */
 	int err;			/* the last failure, or 0 */
+	/* Scratch of a policy write, under the group lock. */
+	bool changed;			/* given it alone: undone alone */
+	bool batched;			/* given it by the write's batch */
 	/* Ranges only. */
 	unsigned long start, end;
 	bool enabled;
@@ -205,7 +210,7 @@ static int numapol_cfs_lock_killable(struct numapol_cfs_group *grp)
  * The group lock for rmdir, which configfs calls with its subsystem mutex
  * held: every other mkdir and rmdir under numapol/ waits for that mutex,
  * uninterruptibly. A policy write may hold the group lock for one timeout
- * per member, so wait no longer than numapol.timeout_ms, and killably.
+ * per batch of members, so wait no longer than numapol.timeout_ms, and killably.
  * Polling, it may lose the lock to waiters: it is only used where giving
  * up is harmless. Return: 0, -EAGAIN (the group stayed busy) or -EINTR.
  */
@@ -467,20 +472,201 @@ static ssize_t numapol_cfs_policy_show(struct config_item *item, char *page)
 }
 
 /*
- * Re-apply, in creation order; on the first failure give the bindings
- * already changed the group's policy back, so the group, its "policy" and
- * its members keep the old policy. Bindings whose target is gone are
- * skipped (they read "exited"), and so are those whose target is out of
- * their reach (they read "error 13" or "error 1"): one user's binding must
- * not stop the group's owner.
+ * Record what giving @b @pol returned. Return: the failure, or 0 when it took the policy,
+ * its target is gone (it reads "exited"), or the target is out of its
+ * reach (it reads "error 13" or "error 1"): one user's binding must not
+ * stop the group's owner.
+ */
+static int numapol_cfs_record(struct numapol_cfs_binding *b,
+			      struct numapol_policy *pol, int err)
+{
+	b->err = err == -ESRCH ? 0 : err;
+	if (!err)
+		numapol_cfs_set_pol(b, pol);
+	return b->err && !numapol_cfs_denied(err) ? err : 0;
+}
+
+/* Give @b @pol alone (numapol_cfs_apply()); it is undone alone. */
+static int numapol_cfs_apply_alone(struct numapol_cfs_binding *b,
+				   struct numapol_policy *pol, bool move)
+{
+	int err = numapol_cfs_apply(b, pol, move);
+
+	b->changed = !err;
+	return numapol_cfs_record(b, pol, err);
+}
+
+/*
+ * Look up a task binding's process and check it, for a batch: like
+ * numapol_cfs_apply_once(), but the mm is kept by mm_count only (the core
+ * only compares it), so a process that exits meanwhile is not pinned.
+ */
+static int numapol_cfs_prepare(struct numapol_cfs_binding *b,
+			       struct numapol_target *t)
+{
+	int ret;
+
+	ret = numapol_cfs_target(b, &t->task, &t->mm);
+	if (ret)
+		return ret;
+	ret = numapol_cfs_check_access(b, t->task, t->mm);
+	if (!ret)
+		mmgrab(t->mm);
+	mmput(t->mm);
+	if (ret)
+		put_task_struct(t->task);
+	return ret;
+}
+
+/*
+ * Change @n prepared task bindings @bs at once (numapol_batch_set()) and
+ * record the results. A process that called execve(2) meanwhile is done
+ * again alone, in its new image. Return: the first failure, or 0.
+ */
+static int numapol_cfs_batch(struct numapol_batch *batch,
+			     struct numapol_policy *pol,
+			     struct numapol_cfs_binding **bs,
+			     struct numapol_target *t, int n)
+{
+	int i, err, ret = 0;
+	bool execed;
+
+	numapol_batch_set(batch, t, n);
+	for (i = 0; i < n; i++) {
+		err = t[i].ret;
+		/* The core refuses an mm replaced since (EPERM). */
+		execed = err == -EPERM &&
+			 numapol_cfs_mm_replaced(t[i].task, t[i].mm);
+		mmdrop(t[i].mm);
+		put_task_struct(t[i].task);
+		/* Removed meanwhile: whoever finishes it resets its target. */
+		if (!numapol_cfs_active(bs[i]))
+			continue;
+		if (execed) {
+			err = numapol_cfs_apply_alone(bs[i], pol, false);
+		} else {
+			bs[i]->batched = !err;
+			err = numapol_cfs_record(bs[i], pol, err);
+		}
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+/*
+ * Give @pol to the group's task bindings, NUMAPOL_SET_BATCH processes at
+ * a time (numapol_batch_set(): their changes run in parallel), each looked
+ * up and checked just before its batch. A binding whose check fails is
+ * done alone by numapol_cfs_apply(), which says why (gone, out of reach)
+ * or retries after an execve(2). It stops at the first failure.
+ * Return: 0 or that failure; *@batchp: what numapol_batch_end() takes.
+ */
+static int numapol_cfs_apply_tasks(struct numapol_cfs_group *grp,
+				   struct numapol_policy *pol,
+				   struct numapol_batch **batchp)
+{
+	struct numapol_cfs_binding *bs[NUMAPOL_SET_BATCH], *b;
+	struct numapol_target t[NUMAPOL_SET_BATCH];
+	struct numapol_batch *batch;
+	int n = 0, m = 0, ret = 0;
+
+	*batchp = NULL;
+	list_for_each_entry(b, &grp->bindings, node)
+		n += b->kind == NUMAPOL_CFS_TASK && numapol_cfs_active(b);
+	if (!n)
+		return 0;
+	batch = numapol_batch_new(pol, n);
+	if (!batch)
+		return -ENOMEM;
+	*batchp = batch;
+
+	list_for_each_entry(b, &grp->bindings, node) {
+		if (b->kind != NUMAPOL_CFS_TASK || !numapol_cfs_active(b))
+			continue;
+		if (numapol_cfs_prepare(b, &t[m]))
+			ret = numapol_cfs_apply_alone(b, pol, false);
+		else
+			bs[m++] = b;
+		if (ret)
+			break;
+		if (m == NUMAPOL_SET_BATCH) {
+			ret = numapol_cfs_batch(batch, pol, bs, t, m);
+			m = 0;
+			if (ret)
+				return ret;
+		}
+	}
+	if (m && !ret)
+		return numapol_cfs_batch(batch, pol, bs, t, m);
+	/* The write has failed: the batch prepared last is not begun. */
+	while (m--) {
+		mmdrop(t[m].mm);
+		put_task_struct(t[m].task);
+	}
+	return ret;
+}
+
+/*
+ * Give @pol to the group's enabled ranges, in creation order, stopping at
+ * the first failure.
+ */
+static int numapol_cfs_apply_ranges(struct numapol_cfs_group *grp,
+				    struct numapol_policy *pol)
+{
+	struct numapol_cfs_binding *b;
+	int err;
+
+	list_for_each_entry(b, &grp->bindings, node) {
+		if (b->kind != NUMAPOL_CFS_RANGE || !numapol_cfs_active(b))
+			continue;
+		err = numapol_cfs_apply_alone(b, pol, b->grp->move);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/*
+ * A write failed: give the group's policy back to the bindings it changed.
+ * Those of the batch are undone by the core (numapol_batch_end()), each
+ * thread only while it still runs the policy the write gave it; those
+ * changed alone (an execve(2) retry, ranges) are given it again.
+ */
+static void numapol_cfs_undo(struct numapol_cfs_group *grp,
+			     struct numapol_batch *batch)
+{
+	struct numapol_cfs_binding *b;
+	int err;
+
+	numapol_batch_end(batch, true);
+	list_for_each_entry(b, &grp->bindings, node) {
+		if (b->batched)
+			numapol_cfs_set_pol(b, grp->pol);
+		if (!b->changed || !numapol_cfs_active(b))
+			continue;
+		err = numapol_cfs_apply(b, grp->pol, grp->move);
+		/* Could not be put back (writer killed?): it says so. */
+		numapol_cfs_record(b, grp->pol, err);
+	}
+}
+
+/*
+ * Re-apply: to the task bindings in parallel batches, then to the ranges
+ * in creation order. If any fails, give the bindings already changed the
+ * group's policy back, so the group, its "policy" and its members keep the
+ * old policy. Bindings whose target is gone are skipped (they read
+ * "exited"), and so are those whose target is out of their reach (they
+ * read "error 13" or "error 1").
  */
 static ssize_t numapol_cfs_policy_store(struct config_item *item,
 					const char *page, size_t count)
 {
 	struct numapol_cfs_group *grp = to_numapol_cfs_group(item);
-	struct numapol_cfs_binding *b, *failed = NULL;
+	struct numapol_cfs_binding *b;
+	struct numapol_batch *batch;
 	struct numapol_policy *pol;
-	int ret = 0, err;
+	int ret;
 
 	pol = numapol_parse(page, count);
 	if (IS_ERR(pol))
@@ -491,27 +677,16 @@ static ssize_t numapol_cfs_policy_store(struct config_item *item,
 		return -EINTR;
 	}
 	list_for_each_entry(b, &grp->bindings, node) {
-		if (!numapol_cfs_active(b))
-			continue;
-		err = numapol_cfs_apply(b, pol, grp->move);
-		b->err = err == -ESRCH ? 0 : err;
-		if (b->err && !numapol_cfs_denied(err)) {
-			failed = b;
-			ret = err;
-			break;
-		}
+		b->changed = false;
+		b->batched = false;
 	}
-	if (failed) {
-		list_for_each_entry(b, &grp->bindings, node) {
-			if (b == failed)
-				break;
-			if (!numapol_cfs_active(b))
-				continue;
-			err = numapol_cfs_apply(b, grp->pol, grp->move);
-			/* Could not be put back (writer killed?): say so. */
-			b->err = err == -ESRCH ? 0 : err;
-		}
+	ret = numapol_cfs_apply_tasks(grp, pol, &batch);
+	if (!ret)
+		ret = numapol_cfs_apply_ranges(grp, pol);
+	if (ret) {
+		numapol_cfs_undo(grp, batch);
 	} else {
+		numapol_batch_end(batch, false);
 		swap(grp->pol, pol);
 	}
 	numapol_cfs_unlock(grp);
@@ -967,7 +1142,7 @@ static void numapol_cfs_finish_drop(struct numapol_cfs_binding *b)
 /*
  * rmdir of a binding. configfs calls it with its subsystem mutex held, and
  * it cannot fail: it must not wait long for the group lock, which a policy
- * write may hold for one timeout per member. The binding is marked, so
+ * write may hold for one timeout per batch of members. The binding is marked, so
  * that it takes no part in what a holder is doing (numapol_cfs_active()),
  * and queued; it is finished here if the group is free within
  * numapol.timeout_ms, else handed to the group's worker when the holder

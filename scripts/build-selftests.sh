@@ -5,7 +5,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${NUMAPOL_OUT:-$top/out}
 flavour=${1:-debug}
-hdr=$out/build-$flavour/usr/include
+# NUMAPOL_KHDR=DIR: the uapi headers of another build (scripts/deb-test.sh).
+hdr=${NUMAPOL_KHDR:-$out/build-$flavour/usr/include}
 [ -d "$hdr/linux" ] || { echo "selftests: no headers in $hdr: build the kernel first" >&2; exit 1; }
 "$top/scripts/tree.sh"
 mkdir -p "$out/selftests"

@@ -18,7 +18,8 @@
 #
 # Output: out/build-<flavour>/arch/x86/boot/bzImage (and the modules when
 # the config has CONFIG_MODULES=y) and usr/include (uapi headers for the
-# selftests). Incremental, through ccache.
+# selftests). Incremental, through ccache. (Debian packages of the kernel:
+# scripts/deb.sh, which shares scripts/kbuild-lib.sh.)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${NUMAPOL_OUT:-$top/out}
@@ -48,13 +49,9 @@ fi
 
 build=$out/build-$flavour
 mkdir -p "$build"
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/numapol-ccache}
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-export KBUILD_BUILD_TIMESTAMP='2024-11-17 00:00 UTC' KBUILD_BUILD_USER=numapol KBUILD_BUILD_HOST=numapol
-kmake() {
-	make -s -C "$src" O="$build" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" \
-		-j"$(nproc)" "$@"
-}
+# shellcheck source=scripts/kbuild-lib.sh
+. "$top/scripts/kbuild-lib.sh"
+kbuild_env
 
 # Configure from the fragments every time: kbuild only rebuilds what a
 # changed option touches, so an unchanged result costs a few seconds.
@@ -63,32 +60,11 @@ for f in $frags; do files+=("$top/tests/config/$f.config"); done
 kmake tinyconfig >/dev/null
 (cd "$build" && "$src/scripts/kconfig/merge_config.sh" -m -O "$build" .config "${files[@]}" >/dev/null)
 kmake olddefconfig >/dev/null
-# Every option we asked for must have survived olddefconfig (a later
-# fragment overrides an earlier one, as merge_config.sh does).
-bad=0
-declare -A want=()
-order=()
-for f in "${files[@]}"; do
-	while IFS= read -r l; do
-		case "$l" in CONFIG_*) ;; *) continue ;; esac
-		opt=${l%%=*}
-		[ -n "${want[$opt]+x}" ] || order+=("$opt")
-		want[$opt]=${l#*=}
-	done < "$f"
-done
-for opt in "${order[@]}"; do
-	val=${want[$opt]} l="$opt=${want[$opt]}"
-	# The pristine source has no numapol options to keep.
-	case "$pristine:$opt" in 1:CONFIG_NUMAPOL*) continue ;; esac
-	if [ "$val" = n ]; then
-		if grep -qE "^$opt=(y|m)\$" "$build/.config"; then
-			echo "kbuild: $opt still set" >&2; bad=1
-		fi
-	elif ! grep -qx "$l" "$build/.config"; then
-		echo "kbuild: $l did not stick" >&2; bad=1
-	fi
-done
-[ "$bad" -eq 0 ] || exit 1
+# Every option we asked for must have survived olddefconfig. The pristine
+# source has no numapol options to keep.
+skip=""
+[ "$pristine" = 0 ] || skip='CONFIG_NUMAPOL*'
+kbuild_check_config "$skip" "${files[@]}" || exit 1
 if [ "$configure_only" = 1 ]; then
 	echo "$build"
 	exit 0

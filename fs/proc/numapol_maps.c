@@ -109,28 +109,45 @@ void numapol_maps_release(struct proc_maps_private *priv)
 	priv->numapol = NULL;
 }
 
-/* What numa_maps shows as the policy of @vma: its own, or the task's. */
-static void numapol_shown_policy(struct task_struct *task,
-				 struct vm_area_struct *vma, char *buf,
-				 size_t size)
+/*
+ * What the lines of one write are compared with: the policy numa_maps
+ * shows for a VMA without one of its own (the task's), read once.
+ */
+struct numapol_maps_shown {
+	char *shown, *wanted;
+	struct numapol_policy *task_pol;	/* parsed, or NULL */
+	char task_str[NUMAPOL_STR_SIZE];
+};
+
+/*
+ * Would @l change what numa_maps shows for @vma? Compared as text, as
+ * numa_maps prints it; a VMA without a policy of its own shows the task's,
+ * which is compared as a parsed policy, without printing either.
+ */
+static bool numapol_maps_same(struct vm_area_struct *vma,
+			      struct numapol_maps_line *l,
+			      struct numapol_maps_shown *sh)
 {
 	struct mempolicy *pol;
 	pgoff_t ilx;
 
 	pol = __get_vma_policy(vma, vma->vm_start, &ilx);
+	if (!pol && sh->task_pol && !l->pol->all)
+		return numapol_policy_equal(l->pol, sh->task_pol);
 	if (pol) {
-		mpol_to_str(buf, size, pol);
+		mpol_to_str(sh->shown, NUMAPOL_STR_SIZE, pol);
 		mpol_cond_put(pol);
-		return;
+	} else {
+		strscpy(sh->shown, sh->task_str, NUMAPOL_STR_SIZE);
 	}
-	numapol_task_policy_str(task, buf, size);
+	numapol_format(l->pol, sh->wanted, NUMAPOL_STR_SIZE);
+	return !strcmp(sh->shown, sh->wanted);
 }
 
 /* Check one line against the address space; called with the mmap_lock. */
-static int numapol_maps_resolve_line(struct task_struct *task,
-				     struct mm_struct *mm,
+static int numapol_maps_resolve_line(struct mm_struct *mm,
 				     struct numapol_maps_line *l,
-				     char *shown, char *wanted)
+				     struct numapol_maps_shown *sh)
 {
 	struct vm_area_struct *vma;
 	unsigned long addr;
@@ -142,9 +159,7 @@ static int numapol_maps_resolve_line(struct task_struct *task,
 		l->end = vma->vm_end;
 		if (!l->pol || l->move)
 			return 0;
-		numapol_shown_policy(task, vma, shown, NUMAPOL_STR_SIZE);
-		numapol_format(l->pol, wanted, NUMAPOL_STR_SIZE);
-		l->skip = !strcmp(shown, wanted);
+		l->skip = numapol_maps_same(vma, l, sh);
 		return 0;
 	}
 	for (addr = l->start; addr < l->end; addr = vma->vm_end) {
@@ -168,24 +183,29 @@ static int numapol_maps_resolve_line(struct task_struct *task,
 static int numapol_maps_resolve(struct task_struct *task, struct mm_struct *mm,
 				struct numapol_maps_line *lines, int n)
 {
-	char *shown, *wanted;
+	struct numapol_maps_shown *sh;
 	int i, ret = 0;
 
-	shown = kmalloc(2 * NUMAPOL_STR_SIZE, GFP_KERNEL);
-	if (!shown)
+	sh = kmalloc(sizeof(*sh) + 2 * NUMAPOL_STR_SIZE, GFP_KERNEL);
+	if (!sh)
 		return -ENOMEM;
-	wanted = shown + NUMAPOL_STR_SIZE;
+	sh->shown = (char *)(sh + 1);
+	sh->wanted = sh->shown + NUMAPOL_STR_SIZE;
+	numapol_task_policy_str(task, sh->task_str, NUMAPOL_STR_SIZE);
+	sh->task_pol = numapol_parse(sh->task_str, strlen(sh->task_str));
+	if (IS_ERR(sh->task_pol))
+		sh->task_pol = NULL;	/* compared as text */
 	for (i = 0; i < n && !ret; i++) {
 		cond_resched();
 		if (mmap_read_lock_killable(mm)) {
 			ret = -EINTR;
 			break;
 		}
-		ret = numapol_maps_resolve_line(task, mm, &lines[i], shown,
-						wanted);
+		ret = numapol_maps_resolve_line(mm, &lines[i], sh);
 		mmap_read_unlock(mm);
 	}
-	kfree(shown);
+	numapol_policy_put(sh->task_pol);
+	kfree(sh);
 	return ret;
 }
 

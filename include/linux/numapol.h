@@ -100,6 +100,31 @@ int numapol_set_thread(struct task_struct *task, struct mm_struct *mm,
 		       struct numapol_policy *pol);
 int numapol_set_process(struct task_struct *task, struct mm_struct *mm,
 			struct numapol_policy *pol);
+
+/**
+ * struct numapol_target - a process for numapol_batch_set()
+ * @task: any thread of it
+ * @mm: the mm access was checked for (numapol_access_mm())
+ * @ret: set to the result of its change
+ */
+struct numapol_target {
+	struct task_struct *task;
+	struct mm_struct *mm;
+	int ret;
+};
+
+/*
+ * How many processes numapol_batch_set() changes at once. It holds their
+ * numapol_mutexes meanwhile, and lockdep tracks every held lock (at most
+ * MAX_LOCK_DEPTH, 48, the caller's and what the changes take included).
+ */
+#define NUMAPOL_SET_BATCH	16
+
+struct numapol_batch;
+struct numapol_batch *numapol_batch_new(struct numapol_policy *pol, int max);
+void numapol_batch_set(struct numapol_batch *b, struct numapol_target *t,
+		       int n);
+void numapol_batch_end(struct numapol_batch *b, bool undo);
 struct task_struct *numapol_live_thread(struct task_struct *task);
 struct mm_struct *numapol_access_mm(struct task_struct *task, bool group);
 int numapol_may_migrate(struct task_struct *task, const nodemask_t *to,

@@ -4,8 +4,10 @@
  * process, migration of its pages, and restoring a saved numa_maps. Checked
  * by reading numa_maps back and by page placement (move_pages(2) status).
  */
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include "../kselftest_harness.h"
 #include "target.h"
@@ -532,6 +534,57 @@ TEST(migration_of_thp)
 		  np_count_on_node(me, p, len / NP_PAGE_SIZE, 1));
 	/* Moved as huge pages, not split. */
 	ASSERT_EQ((long)(len >> 10), anon_huge_kb(p));
+	munmap(raw, len + huge);
+}
+
+/*
+ * A limit counts base pages moved, not folios: with 4 huge pages on node 0,
+ * the first one pinned (a pipe holds a reference on it, so it cannot
+ * move), "N0(1024)>1" moves the next two whole (1,024 base pages) and
+ * leaves the pinned one and the last one. The limit used to be charged the
+ * number of folios that failed, not their base pages: the pinned huge
+ * page cost 1 and 511 pages of the limit were taken as moved.
+ */
+TEST(migration_limit_counts_base_pages)
+{
+	const char *thp = "/sys/kernel/mm/transparent_hugepage/enabled";
+	const size_t huge = 2UL << 20, len = 4 * huge;
+	const int hp = huge / NP_PAGE_SIZE;
+	pid_t me = getpid();
+	char cmd[128], *raw, *p;
+	struct iovec iov;
+	int pfd[2];
+	long kb;
+
+	if (np_online_nodes() < 4)
+		SKIP(return, "needs 4 NUMA nodes");
+	if (access(thp, F_OK))
+		SKIP(return, "no transparent huge pages");
+	raw = mmap(NULL, len + huge, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, raw);
+	p = (char *)(((unsigned long)raw + huge - 1) & ~(huge - 1));
+	if (madvise(p, len, MADV_HUGEPAGE))
+		ASSERT_EQ(0, np_write_file(thp, "always"));
+	ASSERT_EQ(0, self_on_node0(p, len, true));
+	np_write_file(thp, "madvise");
+	kb = anon_huge_kb(p);
+	if (kb != (long)(len >> 10))
+		SKIP(return, "node 0 gave %ld kB of huge pages, not %zu",
+		     kb, len >> 10);
+	/* Pin the first huge page: the pipe holds a reference on it. */
+	ASSERT_EQ(0, pipe(pfd));
+	iov.iov_base = p;
+	iov.iov_len = 64;
+	ASSERT_EQ(64, vmsplice(pfd[1], &iov, 1, 0));
+	snprintf(cmd, sizeof(cmd), "%lx-%lx N0(%d)>1", (unsigned long)p,
+		 (unsigned long)p + len, 2 * hp);
+	ASSERT_EQ(0, write_maps(me, cmd));
+	EXPECT_EQ(hp, np_count_on_node(me, p, hp, 0));
+	EXPECT_EQ(2 * hp, np_count_on_node(me, p + huge, 2 * hp, 1));
+	EXPECT_EQ(hp, np_count_on_node(me, p + 3 * huge, hp, 0));
+	close(pfd[0]);
+	close(pfd[1]);
 	munmap(raw, len + huge);
 }
 

@@ -8,7 +8,9 @@
  * (move_pages(2)).
  */
 #include <ctype.h>
+#include <linux/io_uring.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "../kselftest_harness.h"
@@ -405,6 +407,63 @@ TEST(kernel_thread_einval)
 	ASSERT_EQ(-EINVAL, np_write_file("/proc/2/numa_policy", "local"));
 	ASSERT_LT(0, np_read_file("/proc/2/numa_policy", buf, sizeof(buf)));
 	ASSERT_STREQ("default\n", buf);
+}
+
+/*
+ * io_uring's SQPOLL thread ("iou-sqp-<pid>") is a thread of the process
+ * that never returns to user space (PF_IO_WORKER): a write for the
+ * process changes the process's own threads and skips it, and a write
+ * for it alone is EINVAL, as for a kernel thread. (They used to be given
+ * the task_work like any thread.)
+ */
+TEST(io_uring_workers_skipped)
+{
+	char path[128], comm[64], buf[256];
+	pid_t pid, sq = 0, tids[MAX_THREADS];
+	int i, n, p[2], err = 0;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct io_uring_params par = {
+			.flags = IORING_SETUP_SQPOLL,
+			.sq_thread_idle = 10,	/* ms, then it sleeps */
+		};
+
+		if (syscall(__NR_io_uring_setup, 4, &par) < 0)
+			err = errno;
+		if (write(p[1], &err, sizeof(err)) != sizeof(err))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	ASSERT_EQ(sizeof(err), read(p[0], &err, sizeof(err)));
+	close(p[0]);
+	if (err) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		SKIP(return, "no io_uring SQPOLL (CONFIG_IO_URING): %s",
+		     strerror(err));
+	}
+	n = list_tids(pid, tids, MAX_THREADS);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid,
+			 tids[i]);
+		if (np_read_file(path, comm, sizeof(comm)) > 0 &&
+		    !strncmp(comm, "iou-sqp-", 8))
+			sq = tids[i];
+	}
+	EXPECT_NE(0, sq);
+	EXPECT_EQ(0, set_policy(pid, 0, "bind:1"));
+	EXPECT_STREQ("bind:1", get_policy(pid, pid, buf, sizeof(buf)));
+	EXPECT_STREQ("default", get_policy(pid, sq, buf, sizeof(buf)));
+	EXPECT_EQ(-EINVAL, set_policy(pid, sq, "bind:2"));
+	EXPECT_STREQ("default", get_policy(pid, sq, buf, sizeof(buf)));
+	EXPECT_STREQ("bind:1", get_policy(pid, pid, buf, sizeof(buf)));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 /*

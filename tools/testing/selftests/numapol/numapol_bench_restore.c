@@ -6,15 +6,18 @@
  * numa_maps as cat(1) would (64 KiB writes). Against the floor: the same
  * process making the NVMAS mbind(2) calls itself.
  *
- *   numapol_bench_restore [NVMAS [REPS]]    defaults: 10000 3
+ *   numapol_bench_restore [NVMAS[,NVMAS...] [REPS]]    defaults: 10000 3
  *
  * The child maps NVMAS pages and makes every other one read-only, so that
  * each page is a mapping of its own whatever its policy. Its policies
- * rotate over bind:1, bind:2, bind:3 and interleave:1-3.
+ * rotate over bind:1, bind:2, bind:3 and interleave:1-3. Several sizes
+ * (e.g. 100,1000,10000) are measured in turn, each with a child of its
+ * own, for the growth curve of scripts/bench.sh.
  *
- * Prints restore.self_ms (median of REPS: the NVMAS mbind(2) calls),
- * restore.write_ms (median: the writes of the saved numa_maps),
- * restore.ratio (write_ms / self_ms), restore.vmas.
+ * Prints, for each size N, restore.N.self_ms (median of REPS: the N
+ * mbind(2) calls), restore.N.write_ms (median: the writes of the saved
+ * numa_maps), restore.N.ratio (write_ms / self_ms), restore.N.vmas; and
+ * the same keys without ".N" (restore.self_ms, ...) for the last size.
  */
 #include "bench.h"
 #include "numapol_util.h"
@@ -115,19 +118,18 @@ static int count(const char *buf, const char *word)
 	return n;
 }
 
-int main(int argc, char **argv)
+/* One size: NVMAS mappings, REPS restores. 0, or 1 on failure. */
+static int measure(int nvmas, int reps, int last)
 {
-	int nvmas = argc > 1 ? atoi(argv[1]) : 10000;
-	int reps = argc > 2 ? atoi(argv[2]) : 3;
-	double *self = calloc(reps > 0 ? reps : 1, sizeof(double));
-	double *wr = calloc(reps > 0 ? reps : 1, sizeof(double));
+	double *self = calloc(reps, sizeof(double));
+	double *wr = calloc(reps, sizeof(double));
 	int cmd[2], resp[2], i, pols = 0, err;
 	char path[64];
 	long len;
 	pid_t pid;
 
-	if (nvmas <= 0 || reps <= 0 || !self || !wr || pipe(cmd) || pipe(resp))
-		return 2;
+	if (!self || !wr || pipe(cmd) || pipe(resp))
+		return 1;
 	pid = fork();
 	if (!pid)
 		child(nvmas, cmd[0], resp[1]);
@@ -163,16 +165,47 @@ int main(int argc, char **argv)
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	printf("restore.self_ms %.3f\n", bench_pct(self, reps, 50));
-	printf("restore.write_ms %.3f\n", bench_pct(wr, reps, 50));
-	printf("restore.ratio %.3f\n",
+	close(cmd[0]);
+	close(cmd[1]);
+	close(resp[0]);
+	close(resp[1]);
+	printf("restore.%d.self_ms %.3f\n", nvmas, bench_pct(self, reps, 50));
+	printf("restore.%d.write_ms %.3f\n", nvmas, bench_pct(wr, reps, 50));
+	printf("restore.%d.ratio %.3f\n", nvmas,
 	       bench_pct(wr, reps, 50) / bench_pct(self, reps, 50));
-	printf("restore.vmas %d\n", pols);
-	printf("restore.reps %d\n", reps);
+	printf("restore.%d.vmas %d\n", nvmas, pols);
+	if (last) {
+		printf("restore.self_ms %.3f\n", bench_pct(self, reps, 50));
+		printf("restore.write_ms %.3f\n", bench_pct(wr, reps, 50));
+		printf("restore.ratio %.3f\n",
+		       bench_pct(wr, reps, 50) / bench_pct(self, reps, 50));
+		printf("restore.vmas %d\n", pols);
+		printf("restore.reps %d\n", reps);
+	}
+	free(self);
+	free(wr);
 	return 0;
 fail:
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	fprintf(stderr, "numapol_bench_restore: failed\n");
+	fprintf(stderr, "numapol_bench_restore: %d mappings: failed\n", nvmas);
+	printf("restore.%d.failed 1\n", nvmas);
 	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	char *sizes = argc > 1 ? argv[1] : "10000", *p, *end;
+	int reps = argc > 2 ? atoi(argv[2]) : 3;
+	int bad = 0, nvmas;
+
+	if (reps <= 0)
+		return 2;
+	for (p = sizes; *p; p = *end ? end + 1 : end) {
+		nvmas = strtol(p, &end, 10);
+		if (nvmas <= 0 || end == p || (*end && *end != ','))
+			return 2;
+		bad |= measure(nvmas, reps, !*end);
+	}
+	return bad;
 }

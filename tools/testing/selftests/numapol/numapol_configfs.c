@@ -439,6 +439,143 @@ TEST_F(cfs, failed_write_changes_nothing)
 }
 
 /*
+ * A policy write changes its processes in parallel: while it waits for a
+ * stopped member made first, the members made after it already run the
+ * new policy (queued before the writer waits for the first). The write
+ * then succeeds once the stopped member is continued. It used to change
+ * them one after another, each waiting for the one before: a group of N
+ * slow members took N timeouts, holding the group (and mkdir) meanwhile.
+ */
+TEST_F(cfs, members_changed_in_parallel)
+{
+	int old = np_timeout_get(), status = 0, i;
+	struct target a;
+	pid_t writer;
+
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, target_start(&a, 1));
+	/* a first, in creation order. */
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", a.pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
+	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
+	ASSERT_EQ(0, np_wait_state(a.pid, a.pid, 'T'));
+	ASSERT_EQ(0, np_timeout_set(20000));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer)
+		_exit(-np_write_file(cfsp("fast/policy"), "bind:2"));
+	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
+	/* The other member takes it while the write waits for a (5 s). */
+	for (i = 0; i < 500 && threads_not(self->t.pid, "bind:2"); i++)
+		usleep(10000);
+	EXPECT_EQ(0, threads_not(self->t.pid, "bind:2"));
+	EXPECT_EQ(0, threads_not(a.pid, "default"));
+	EXPECT_EQ(0, kill(a.pid, SIGCONT));
+	EXPECT_EQ(writer, waitpid(writer, &status, 0));
+	np_timeout_set(old);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_STREQ("bind:2", CFS_READ(cfsp("fast/policy")));
+	EXPECT_EQ(0, threads_not(a.pid, "bind:2"));
+	EXPECT_EQ(0, threads_not(self->t.pid, "bind:2"));
+	target_stop(&a);
+}
+
+/*
+ * A policy writer killed while it waits for a stopped member: the members
+ * it had already changed get their old policy back, as for any failed
+ * write, although the writer can no longer wait for anything (the undo is
+ * queued, not waited for). It used to leave them with the new policy,
+ * "policy" still showing the old one.
+ */
+TEST_F(cfs, killed_writer_changes_nothing)
+{
+	int old = np_timeout_get(), status = 0, i;
+	struct target a;
+	pid_t writer;
+
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, target_start(&a, 1));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:1"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", a.pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
+	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
+	ASSERT_EQ(0, np_wait_state(a.pid, a.pid, 'T'));
+	ASSERT_EQ(0, np_timeout_set(20000));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer)
+		_exit(-np_write_file(cfsp("fast/policy"), "bind:2"));
+	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
+	/* Wherever the write is (the other member changed or not): kill. */
+	for (i = 0; i < 100 && threads_not(self->t.pid, "bind:2"); i++)
+		usleep(10000);
+	EXPECT_EQ(0, kill(writer, SIGKILL));
+	EXPECT_EQ(writer, waitpid(writer, &status, 0));
+	np_timeout_set(old);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_STREQ("prefer:1", CFS_READ(cfsp("fast/policy")));
+	/* The undo is queued: an event, waited for (5 s). */
+	for (i = 0; i < 500 && threads_not(self->t.pid, "prefer:1"); i++)
+		usleep(10000);
+	EXPECT_EQ(0, threads_not(self->t.pid, "prefer:1"));
+	EXPECT_EQ(0, kill(a.pid, SIGCONT));
+	EXPECT_EQ(0, np_wait_state(a.pid, a.pid, 'S'));
+	EXPECT_EQ(0, threads_not(a.pid, "prefer:1"));
+	/* The group still works. */
+	EXPECT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:2"));
+	EXPECT_EQ(0, threads_not(a.pid, "bind:2"));
+	EXPECT_EQ(0, threads_not(self->t.pid, "bind:2"));
+	target_stop(&a);
+}
+
+#define MANY	40	/* more processes than the core changes at once */
+
+/*
+ * More members than two batches of the core (16 each): every one gets the
+ * policy; and when one member of the third batch cannot (stopped), the
+ * write fails and the members of every batch get the old policy back.
+ */
+TEST_F(cfs, many_members_all_or_old)
+{
+	struct target m[MANY];
+	int i, n = 0, bad = 0;
+
+	for (n = 0; n < MANY; n++) {
+		if (target_start(&m[n], 1))
+			break;
+		if (cfs_mkdir(cfsp("fast/tasks/%d", m[n].pid))) {
+			target_stop(&m[n]);
+			break;
+		}
+	}
+	ASSERT_EQ(MANY, n);
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:1"));
+	for (i = 0; i < MANY; i++)
+		bad += threads_not(m[i].pid, "prefer:1") != 0;
+	EXPECT_EQ(0, bad);
+
+	/* The 36th: in the third batch. */
+	ASSERT_EQ(0, kill(m[35].pid, SIGSTOP));
+	ASSERT_EQ(0, np_wait_state(m[35].pid, m[35].pid, 'T'));
+	EXPECT_EQ(-EAGAIN, np_write_file(cfsp("fast/policy"), "bind:3"));
+	EXPECT_STREQ("prefer:1", CFS_READ(cfsp("fast/policy")));
+	EXPECT_STREQ("error 11",
+		     CFS_READ(cfsp("fast/tasks/%d/state", m[35].pid)));
+	EXPECT_EQ(0, kill(m[35].pid, SIGCONT));
+	for (i = 0, bad = 0; i < MANY; i++)
+		bad += threads_not(m[i].pid, "prefer:1") != 0;
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, np_write_file(cfsp("fast/policy"), "bind:3"));
+	for (i = 0, bad = 0; i < MANY; i++)
+		bad += threads_not(m[i].pid, "bind:3") != 0;
+	EXPECT_EQ(0, bad);
+	for (i = 0; i < MANY; i++) {
+		cfs_rmdir(cfsp("fast/tasks/%d", m[i].pid));
+		target_stop(&m[i]);
+	}
+}
+
+/*
  * rmdir of a binding while a policy write of its group waits for a
  * stopped member, up to one timeout per member. configfs runs rmdir and
  * mkdir under one mutex for the whole numapol/ tree, which the others

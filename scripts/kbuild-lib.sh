@@ -47,12 +47,16 @@ kbuild_check_config() {
 	return "$bad"
 }
 
-# kbuild_our_warnings STDERR-LOG: a warning or error in one of our files
-# (make -s prints only warnings and errors, on stderr; ccache replays them
-# for cached objects) is printed and fails.
+# kbuild_our_warnings STDERR-LOG: a warning or error in one of our files,
+# or in a kernel file our hunks change (make -s prints only warnings and
+# errors, on stderr; ccache replays them for cached objects), is printed
+# and fails. There is no pristine build to compare with here, so any
+# warning in a file our hunks change counts (scripts/attribute.py;
+# tests/check-waivers applies). $src is <out>/linux.
 kbuild_our_warnings() {
-	if grep -E '(^|/)(mm/numapol[a-z_]*|fs/proc/numa_policy|fs/proc/numapol_maps|include/linux/numapol)\.[ch]:[0-9]+(:[0-9]+)?: (warning|error)' "$1" >&2; then
-		echo "kbuild: warnings in numapol's files (above)" >&2
+	if ! "$top/scripts/attribute.py" --out "$(dirname "$src")" --tool build \
+		--quiet "$1" >&2; then
+		echo "kbuild: warnings in our files or hunks (above)" >&2
 		return 1
 	fi
 }

@@ -81,13 +81,8 @@ if [ "$rc" -eq 0 ] && grep -qx CONFIG_MODULES=y "$build/.config"; then
 fi
 cat "$errlog" >&2
 [ "$rc" -eq 0 ] || exit "$rc"
-# Ours: our files, and the lines our hunks add to kernel files (any warning
-# in a file our hunks change counts: there is no pristine build to compare
-# with here; scripts/attribute.py).
-if [ "$pristine" = 0 ] &&
-   ! "$top/scripts/attribute.py" --out "$out" --tool build --quiet "$errlog" >&2; then
-	echo "kbuild: warnings in our files or hunks (above)" >&2
-	exit 1
+if [ "$pristine" = 0 ]; then
+	kbuild_our_warnings "$errlog" || exit 1
 fi
 kmake headers >/dev/null
 echo "$build/arch/x86/boot/bzImage"

@@ -10,6 +10,7 @@
 #include <sys/uio.h>
 
 #include "../kselftest_harness.h"
+#include "bpf_lsm.h"
 #include "target.h"
 
 #define PG(n)	((unsigned long)(n) * NP_PAGE_SIZE)
@@ -1299,6 +1300,58 @@ TEST_F(mx, static_nodes_outside_cpuset)
 	ASSERT_EQ(0, target_do(&self->t, 'T'));
 	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region, NPAGES, 1) +
 			  np_count_on_node(self->t.pid, self->t.region, NPAGES, 2));
+}
+
+/*
+ * The LSM is asked at each write, as migrate_pages(2) asks it at each call
+ * (security_task_movememory()), not only when the file was opened: with a
+ * BPF LSM program denying the hook to this process, a migration line, a
+ * policy line with move and a new open all fail with the LSM's error and
+ * change nothing; migrate_pages(2) is denied alike (the program works).
+ * Once the program is gone, the same descriptor moves the pages.
+ */
+TEST_F(mx, lsm_denial_checked_at_each_write)
+{
+	unsigned long from = 1UL << 0, to = 1UL << 1;
+	char path[64], cmd[128], buf[512];
+	int fd, link;
+	unsigned long a;
+
+	if (!np_bpf_lsm_available())
+		SKIP(return, "no BPF LSM or no vmlinux BTF");
+	ASSERT_EQ(0, target_start(&self->t, 0));
+	a = (unsigned long)self->t.region;
+	ASSERT_EQ(0, set_policy(self->t.pid, 0, "bind:0"));
+	ASSERT_EQ(0, target_do(&self->t, 'T'));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 0));
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", self->t.pid);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+
+	link = np_bpf_lsm_deny("task_movememory", EPERM);
+	ASSERT_LE(0, link) TH_LOG("BPF LSM program: %s", strerror(-link));
+	ASSERT_EQ(-1, syscall(__NR_migrate_pages, self->t.pid, 8, &from, &to));
+	ASSERT_EQ(EPERM, errno);
+	snprintf(cmd, sizeof(cmd), "%lx N0>1\n", a);
+	ASSERT_EQ(-1, write(fd, cmd, strlen(cmd)));
+	ASSERT_EQ(EPERM, errno);
+	snprintf(cmd, sizeof(cmd), "%lx bind:2 move\n", a);
+	ASSERT_EQ(-1, write(fd, cmd, strlen(cmd)));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, open(path, O_WRONLY));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 0));
+	maps_line(self->t.pid, a, buf, sizeof(buf));
+	ASSERT_TRUE(has_policy(buf, "bind:0")) TH_LOG("%s", buf);
+
+	close(link);
+	snprintf(cmd, sizeof(cmd), "%lx N0>1\n", a);
+	ASSERT_EQ((ssize_t)strlen(cmd), write(fd, cmd, strlen(cmd)));
+	ASSERT_EQ(NPAGES, np_count_on_node(self->t.pid, self->t.region,
+					   NPAGES, 1));
+	close(fd);
 }
 
 TEST(file_mode_0644)

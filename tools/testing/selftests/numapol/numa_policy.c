@@ -1119,6 +1119,42 @@ TEST_F_TIMEOUT(mtp, rollback_covers_threads_created_during_write, 60)
 }
 
 /*
+ * A thread created during a write by a thread that has already taken the
+ * new policy inherits it, and the write does not wait for it: otherwise a
+ * process that keeps creating threads keeps the writer chasing them until
+ * EAGAIN (issue 12, 8e). Made deterministic: T0 takes the new policy while
+ * the write waits for T1 (stopped by ptrace); T0 then creates T2, which is
+ * stopped by ptrace too, and T1 is let go. The write must succeed without
+ * T2 ever running: T2 runs the new policy already.
+ */
+TEST_F_TIMEOUT(mtp, thread_made_by_updated_thread_not_waited_for, 60)
+{
+	struct mt_target *t = &self->t;
+	char buf[256];
+
+	ASSERT_EQ(0, mt_start(t, 2));
+	ASSERT_EQ(0, set_policy(t->pid, 0, "prefer=3"));
+	ASSERT_EQ(0, np_ptrace_stop(t->tid[1]));
+	/* Long enough for the set-up below, under TCG too. */
+	ASSERT_EQ(0, np_timeout_set(4000));
+	self->writers[0] = start_writer(t->pid, 0, "bind:1");
+	ASSERT_LT(0, self->writers[0]);
+	ASSERT_TRUE(wait_policy(t->pid, t->tid[0], "bind:1"));
+	ASSERT_EQ(0, waitpid(self->writers[0], NULL, WNOHANG));
+	ASSERT_EQ(2, mt_spawn(t, 0));
+	ASSERT_STREQ("bind:1", get_policy(t->pid, t->tid[2], buf, sizeof(buf)));
+	ASSERT_EQ(0, np_ptrace_stop(t->tid[2]));
+	ASSERT_EQ(0, waitpid(self->writers[0], NULL, WNOHANG))
+		TH_LOG("the write ended before T2 was stopped: set-up too slow");
+	ASSERT_EQ(0, np_ptrace_detach(t->tid[1]));
+	/* Without waiting for the stopped T2. */
+	ASSERT_EQ(0, writer_result(&self->writers[0]));
+	ASSERT_EQ('t', np_thread_state(t->pid, t->tid[2]));
+	ASSERT_EQ(0, np_ptrace_detach(t->tid[2]));
+	ASSERT_EQ(0, mt_threads_not(t, MPOL_BIND, 1UL << 1, _metadata));
+}
+
+/*
  * bind=static:0-3 in a cpuset of nodes 1-2: accepted, as set_mempolicy(2)
  * accepts it (static nodes are meant to outlive cpuset changes); the
  * target uses nodes 1-2 of it.

@@ -799,6 +799,7 @@ static void numapol_twork(struct callback_head *head)
 	if (atomic_cmpxchg(&req->state, NUMAPOL_QUEUED,
 			   NUMAPOL_RUNNING) != NUMAPOL_QUEUED) {
 		complete_all(&req->done);
+		numapol_req_uncount(req);
 		numapol_req_put(req);
 		return;
 	}
@@ -976,29 +977,30 @@ static bool numapol_req_settle(struct numapol_req *req)
 /*
  * Threads created during the write by threads that had taken the new
  * policy inherited it, and have no request of their own: queue an undo for
- * each that still runs a policy equal to @ref, giving it @ref_old.
+ * each that still runs a policy equal to @ref, giving it a copy of
+ * @ref_old. Returns how many were queued.
  */
-static void numapol_rollback_inherited(struct task_struct *task,
-				       struct mm_struct *mm,
-				       struct xarray *seen, u64 since,
-				       u64 until, struct mempolicy *ref,
-				       struct mempolicy *ref_old,
-				       struct list_head *reqs)
+static int numapol_rollback_inherited(struct task_struct *task,
+				      struct mm_struct *mm,
+				      struct xarray *seen, u64 since,
+				      u64 until, struct mempolicy *ref,
+				      struct mempolicy *ref_old,
+				      struct list_head *reqs)
 {
 	struct task_struct **threads, *t;
-	int i, n = 0, max;
+	int i, n, max, queued = 0;
 	bool same;
 
 	max = READ_ONCE(task->signal->nr_threads) + 8;
+again:
 	threads = kvmalloc_array(max, sizeof(*threads), GFP_KERNEL_ACCOUNT);
 	if (!threads)
-		return;
+		return 0;
+	n = 0;
 	rcu_read_lock();
 	for_each_thread(task, t) {
 		struct numapol_req *req;
 
-		if (n == max)
-			break;
 		if (t->flags & (PF_EXITING | PF_KTHREAD | PF_USER_WORKER |
 				PF_IO_WORKER) || t->start_time < since ||
 		    t->start_time > until)
@@ -1009,10 +1011,20 @@ static void numapol_rollback_inherited(struct task_struct *task,
 		task_lock(t);
 		same = mpol_equal(t->mempolicy, ref);
 		task_unlock(t);
-		if (same)
-			threads[n++] = get_task_struct(t);
+		if (!same)
+			continue;
+		if (n < max)
+			threads[n] = get_task_struct(t);
+		n++;
 	}
 	rcu_read_unlock();
+	if (n > max) {
+		for (i = 0; i < max; i++)
+			put_task_struct(threads[i]);
+		kvfree(threads);
+		max = n + 8;
+		goto again;
+	}
 
 	for (i = 0; i < n; i++) {
 		struct numapol_req *req = numapol_req_alloc(threads[i], mm,
@@ -1027,10 +1039,34 @@ static void numapol_rollback_inherited(struct task_struct *task,
 		req->new = ref;
 		mpol_get(ref_old);
 		req->old = ref_old;
+		/* A later look (numapol_rollback()) skips the thread. */
+		xa_store(seen, req->task->pid, req, GFP_KERNEL_ACCOUNT);
 		list_add_tail(&req->node, reqs);
 		numapol_req_queue(req);
+		queued++;
 	}
 	kvfree(threads);
+	return queued;
+}
+
+/*
+ * What a rollback gives the threads created during the write that
+ * inherited the new policy: @new, what the first changed thread installed,
+ * and a copy of its old policy (the thread itself rebinds the original in
+ * place once it has it back: numapol_undo_current()).
+ */
+struct numapol_undo_ref {
+	bool have;
+	struct mempolicy *new, *old;
+};
+
+static void numapol_undo_ref_put(struct numapol_undo_ref *r)
+{
+	if (!r->have)
+		return;
+	mpol_put(r->new);
+	mpol_put(r->old);
+	r->have = false;
 }
 
 /*
@@ -1041,36 +1077,50 @@ static void numapol_rollback_inherited(struct task_struct *task,
  * returns to user space (and before any later write's change to it). For
  * a process (@group), threads created meanwhile (from @since to @until)
  * that inherited the new policy are given the old one too (this needs the
- * process's lock).
+ * process's lock, and memory). @later: another change of the process's
+ * policy has begun since this one; a thread running the default policy
+ * may then run it by that change, and is left alone when this one
+ * installed the default (NULL: no object to tell them apart).
+ *
+ * Return in @r (numapol_undo_ref_put() it) what numapol_rollback() needs
+ * to look again for threads created meanwhile.
  */
 static void numapol_rollback_queue(struct task_struct *task,
 				   struct mm_struct *mm, bool group,
 				   struct xarray *seen, u64 since, u64 until,
-				   struct list_head *reqs)
+				   bool later, struct list_head *reqs,
+				   struct numapol_undo_ref *r)
 {
-	struct mempolicy *ref = NULL, *ref_old = NULL;
 	struct numapol_req *req;
 	bool have_ref = false;
 
+	r->have = false;
 	list_for_each_entry(req, reqs, node) {
 		if (!numapol_req_settle(req) || !req->applied)
 			continue;
-		if (!have_ref) {
+		if (later && !req->new)
+			continue;
+		if (!have_ref && group) {
+			struct mempolicy *old = NULL;
+
+			/* Before the thread can have it back: not rebound. */
 			have_ref = true;
-			ref = req->new;
-			mpol_get(ref);
-			ref_old = req->old;
-			mpol_get(ref_old);
+			if (req->old)
+				old = mpol_dup(req->old);
+			if (!IS_ERR(old)) {
+				r->have = true;
+				r->new = req->new;
+				mpol_get(r->new);
+				r->old = old;
+			}
 		}
 		req->undo = true;
 		numapol_req_queue(req);
 	}
 	/* Even when killed: the threads must not keep what failed. */
-	if (have_ref && group)
-		numapol_rollback_inherited(task, mm, seen, since, until, ref,
-					   ref_old, reqs);
-	mpol_put(ref);
-	mpol_put(ref_old);
+	if (r->have)
+		numapol_rollback_inherited(task, mm, seen, since, until,
+					   r->new, r->old, reqs);
 }
 
 /* Wait for the undos queued on @reqs until @deadline: 0 or -EINTR. */
@@ -1086,13 +1136,30 @@ static int numapol_rollback_wait(struct list_head *reqs,
 	return 0;
 }
 
-/* Roll back and wait a bounded time for it, killably. */
+/*
+ * Roll back and wait a bounded time for it, killably; the process's lock is
+ * held throughout. A thread that had the new policy may have been in
+ * clone(2) while the threads were looked at (copy_process() goes on
+ * despite a pending notification, and links the new thread late): once
+ * the threads have run their undos, every thread they made with the new
+ * policy is on the list. So look again after each wait, until a look
+ * finds none, or the deadline.
+ */
 static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
 			     bool group, struct xarray *seen, u64 since,
 			     struct list_head *reqs)
 {
-	numapol_rollback_queue(task, mm, group, seen, since, U64_MAX, reqs);
-	numapol_rollback_wait(reqs, numapol_deadline());
+	unsigned long deadline = numapol_deadline();
+	struct numapol_undo_ref r;
+
+	numapol_rollback_queue(task, mm, group, seen, since, U64_MAX, false,
+			       reqs, &r);
+	while (!numapol_rollback_wait(reqs, deadline) && r.have &&
+	       time_before(jiffies, deadline) &&
+	       numapol_rollback_inherited(task, mm, seen, since, U64_MAX,
+					  r.new, r.old, reqs))
+		;
+	numapol_undo_ref_put(&r);
 }
 
 /*
@@ -1290,8 +1357,12 @@ static void numapol_set_end(struct numapol_set_ctx *c, int ret)
 		ret = -ESRCH;	/* every thread was exiting */
 	c->until = ktime_get_ns();
 	if (ret && c->batch) {
+		struct numapol_undo_ref r;
+
+		/* Locked: threads created since are this change's. */
 		numapol_rollback_queue(c->task, c->mm, c->group, &c->seen,
-				       c->since, c->until, &c->reqs);
+				       c->since, U64_MAX, false, &c->reqs, &r);
+		numapol_undo_ref_put(&r);
 		c->undoing = true;
 	} else if (ret) {
 		numapol_rollback(c->task, c->mm, c->group, &c->seen, c->since,
@@ -1351,6 +1422,11 @@ static bool numapol_set_step(struct numapol_set_ctx *c)
 			c->applied |= req->applied;
 			c->seen_to = &req->node;
 		}
+		/* Another round, but not past the deadline or once killed. */
+		if (!ret && c->n > 0 && fatal_signal_pending(current))
+			ret = -EINTR;
+		else if (!ret && c->n > 0 && time_after(jiffies, c->deadline))
+			ret = -EAGAIN;
 		if (!ret && c->n > 0) {
 			c->n = numapol_queue_round(c->task, c->group, c->mm,
 						   c->pol, c->applied, c->ref,
@@ -1649,14 +1725,15 @@ void numapol_batch_set(struct numapol_batch *b, struct numapol_target *t,
 
 /*
  * The lock of a batch member's process, to undo its change: killably, or,
- * when the writer is being killed, for at most numapol.timeout_ms (its
- * holder is a writer bounded by it): an undo queued without the lock
- * might run before the pending undo of a write that began after ours.
+ * when the writer is being killed, until @deadline (one for the whole
+ * batch: its holders are writers bounded by numapol.timeout_ms): an undo
+ * queued without the lock might run before the pending undo of a write
+ * that began after ours.
  */
-static bool numapol_batch_lock(struct numapol_set_ctx *c)
+static bool numapol_batch_lock(struct numapol_set_ctx *c,
+			       unsigned long deadline)
 {
 	struct mutex *lock = &c->task->signal->numapol_mutex;
-	unsigned long deadline = numapol_deadline();
 
 	if (!mutex_lock_killable(lock))
 		return true;
@@ -1683,9 +1760,10 @@ static bool numapol_batch_lock(struct numapol_set_ctx *c)
  */
 void numapol_batch_end(struct numapol_batch *b, bool undo)
 {
+	unsigned long deadline = numapol_deadline();
+	struct numapol_undo_ref r;
 	struct numapol_set_ctx *c;
-	unsigned long deadline;
-	bool locked;
+	bool locked, later;
 	u64 until;
 	int i;
 
@@ -1701,13 +1779,13 @@ void numapol_batch_end(struct numapol_batch *b, bool undo)
 		 * are found: up to now if no other change has begun since
 		 * ours, else up to the end of ours.
 		 */
-		locked = numapol_batch_lock(c);
-		until = c->until;
+		locked = numapol_batch_lock(c, deadline);
 		/* No task-policy change since ours: its threads are ours. */
-		if (locked && c->task->signal->numapol_seq == c->seq)
-			until = U64_MAX;
+		later = READ_ONCE(c->task->signal->numapol_seq) != c->seq;
+		until = locked && !later ? U64_MAX : c->until;
 		numapol_rollback_queue(c->task, c->mm, locked, &c->seen,
-				       c->since, until, &c->reqs);
+				       c->since, until, later, &c->reqs, &r);
+		numapol_undo_ref_put(&r);
 		if (locked)
 			mutex_unlock(&c->task->signal->numapol_mutex);
 	}

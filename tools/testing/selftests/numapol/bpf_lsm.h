@@ -94,15 +94,22 @@ static inline int np_btf_func_id(const char *name)
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;
-	/* A sysfs binary file: its size is known, read() gives it all. */
+	/* A sysfs binary file: its size is known; read() gives a page. */
 	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(*h)) {
 		close(fd);
 		return -EINVAL;
 	}
 	buf = malloc(st.st_size);
-	n = buf ? read(fd, buf, st.st_size) : -1;
+	n = 0;
+	while (buf && n < st.st_size) {
+		ssize_t got = read(fd, buf + n, st.st_size - n);
+
+		if (got <= 0)
+			break;
+		n += got;
+	}
 	close(fd);
-	if (n != st.st_size) {
+	if (!buf || n != st.st_size) {
 		free(buf);
 		return -EIO;
 	}

@@ -528,6 +528,56 @@ TEST_F(cfs, killed_writer_changes_nothing)
 	target_stop(&a);
 }
 
+/*
+ * A failed policy write never takes back a later successful write, not
+ * even one of "default", which installs no policy object to tell it from
+ * the group's own "default": while the group's write of "default" waits
+ * for a stopped member, the other member, already changed and free again,
+ * is written "bind:1", then "default", through its /proc file. When the
+ * group's write fails (EAGAIN), that member keeps the later "default"; it
+ * used to be given the group's old "prefer:1" back.
+ */
+TEST_F(cfs, failed_write_keeps_later_default)
+{
+	int old = np_timeout_get(), status = 0, i;
+	struct target a;
+	pid_t writer;
+
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, target_start(&a, 1));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:1"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", a.pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
+	ASSERT_EQ(0, threads_not(self->t.pid, "prefer:1"));
+	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
+	ASSERT_EQ(0, np_wait_state(a.pid, a.pid, 'T'));
+	/* Long enough for the writes below, under TCG too. */
+	ASSERT_EQ(0, np_timeout_set(4000));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer)
+		_exit(-np_write_file(cfsp("fast/policy"), "default"));
+	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
+	for (i = 0; i < 300 && threads_not(self->t.pid, "default"); i++)
+		usleep(10000);
+	EXPECT_EQ(0, threads_not(self->t.pid, "default"));
+	EXPECT_EQ(0, set_policy(self->t.pid, 0, "bind:1"));
+	EXPECT_EQ(0, threads_not(self->t.pid, "bind:1"));
+	EXPECT_EQ(0, set_policy(self->t.pid, 0, "default"));
+	/* The set-up: the group's write was still waiting meanwhile. */
+	EXPECT_EQ(0, waitpid(writer, NULL, WNOHANG));
+	EXPECT_EQ(writer, waitpid(writer, &status, 0));
+	np_timeout_set(old);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == EAGAIN)
+		TH_LOG("group write: status %#x", status);
+	EXPECT_STREQ("prefer:1", CFS_READ(cfsp("fast/policy")));
+	EXPECT_EQ(0, threads_not(self->t.pid, "default"));
+	EXPECT_EQ(0, kill(a.pid, SIGCONT));
+	EXPECT_EQ(0, np_wait_state(a.pid, a.pid, 'S'));
+	EXPECT_EQ(0, threads_not(a.pid, "prefer:1"));
+	target_stop(&a);
+}
+
 #define MANY	40	/* more processes than the core changes at once */
 
 /*

@@ -1101,12 +1101,19 @@ static void numapol_rollback_queue(struct task_struct *task,
 		if (later && !req->new)
 			continue;
 		if (!have_ref && group) {
-			struct mempolicy *old = NULL;
+			struct mempolicy *old;
 
-			/* Before the thread can have it back: not rebound. */
+			/*
+			 * Copied before the thread can have it back (and
+			 * rebind it in place). A rewrite of the policy a
+			 * thread had needs no undo for threads that inherited
+			 * it. (mpol_dup() rebinds the copy to the writer's
+			 * cpuset if that is being rebound right now; the
+			 * thread rebinds its own copy of it to its cpuset.)
+			 */
 			have_ref = true;
-			if (req->old)
-				old = mpol_dup(req->old);
+			old = mpol_equal(req->old, req->new) ? ERR_PTR(-EEXIST) :
+			      mpol_dup(req->old);
 			if (!IS_ERR(old)) {
 				r->have = true;
 				r->new = req->new;
@@ -1155,10 +1162,11 @@ static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
 	numapol_rollback_queue(task, mm, group, seen, since, U64_MAX, false,
 			       reqs, &r);
 	while (!numapol_rollback_wait(reqs, deadline) && r.have &&
+	       !fatal_signal_pending(current) &&
 	       time_before(jiffies, deadline) &&
 	       numapol_rollback_inherited(task, mm, seen, since, U64_MAX,
 					  r.new, r.old, reqs))
-		;
+		cond_resched();
 	numapol_undo_ref_put(&r);
 }
 
@@ -1326,7 +1334,8 @@ static void numapol_set_start(struct numapol_set_ctx *c)
 	/* The time allowed starts now, not behind another writer. */
 	c->deadline = numapol_deadline();
 	c->since = ktime_get_ns();
-	c->seq = ++c->task->signal->numapol_seq;
+	c->seq = c->task->signal->numapol_seq + 1;
+	WRITE_ONCE(c->task->signal->numapol_seq, c->seq);
 	xa_init_flags(&c->seen, XA_FLAGS_ACCOUNT);
 	INIT_LIST_HEAD(&c->reqs);
 	c->seen_to = &c->reqs;
@@ -1422,16 +1431,21 @@ static bool numapol_set_step(struct numapol_set_ctx *c)
 			c->applied |= req->applied;
 			c->seen_to = &req->node;
 		}
-		/* Another round, but not past the deadline or once killed. */
-		if (!ret && c->n > 0 && fatal_signal_pending(current))
-			ret = -EINTR;
-		else if (!ret && c->n > 0 && time_after(jiffies, c->deadline))
-			ret = -EAGAIN;
 		if (!ret && c->n > 0) {
 			c->n = numapol_queue_round(c->task, c->group, c->mm,
 						   c->pol, c->applied, c->ref,
 						   &c->seen, &c->reqs, c->batch);
-			continue;
+			/*
+			 * Threads still to change: not past the deadline, or
+			 * once killed (the rollback cancels what was queued),
+			 * even if each round completes at once.
+			 */
+			if (c->n > 0 && fatal_signal_pending(current))
+				ret = -EINTR;
+			else if (c->n > 0 && time_after(jiffies, c->deadline))
+				ret = -EAGAIN;
+			else
+				continue;
 		}
 		numapol_set_end(c, ret);
 	}
@@ -1780,10 +1794,15 @@ void numapol_batch_end(struct numapol_batch *b, bool undo)
 		 * ours, else up to the end of ours.
 		 */
 		locked = numapol_batch_lock(c, deadline);
-		/* No task-policy change since ours: its threads are ours. */
-		later = READ_ONCE(c->task->signal->numapol_seq) != c->seq;
-		until = locked && !later ? U64_MAX : c->until;
-		numapol_rollback_queue(c->task, c->mm, locked, &c->seen,
+		/*
+		 * No task-policy change since ours: its threads are ours,
+		 * and so is a thread that runs the default policy or one
+		 * equal to ours. Unlocked, a change may begin any time.
+		 */
+		later = !locked ||
+			READ_ONCE(c->task->signal->numapol_seq) != c->seq;
+		until = later ? c->until : U64_MAX;
+		numapol_rollback_queue(c->task, c->mm, !later, &c->seen,
 				       c->since, until, later, &c->reqs, &r);
 		numapol_undo_ref_put(&r);
 		if (locked)

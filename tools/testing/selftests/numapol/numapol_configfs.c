@@ -578,6 +578,63 @@ TEST_F(cfs, failed_write_keeps_later_default)
 	target_stop(&a);
 }
 
+/*
+ * Nor does it take back a later write of the same policy from a thread
+ * created during the group's write: thread T0 of member m takes the
+ * group's "bind:3" while T1 (ptrace-stopped) holds m's change; T0 then
+ * creates T2, which inherits it; T1 is let go and m's change completes.
+ * A write of "bind:3" to m through /proc (every thread, T2 included, gets
+ * a policy object of that write) succeeds. When the group's write fails on
+ * its stopped member, m keeps "bind:3" everywhere; T2 used to be given the
+ * group's old "prefer:1" back (its policy equals the group's by value).
+ */
+TEST_F(cfs, failed_write_keeps_later_write_of_inherited)
+{
+	int old = np_timeout_get(), status = 0, i;
+	struct mt_target m;
+	struct target a;
+	pid_t writer;
+
+	ASSERT_LT(0, old);
+	ASSERT_EQ(0, target_start(&a, 1));
+	ASSERT_EQ(0, mt_start(&m, 2));
+	ASSERT_EQ(0, np_write_file(cfsp("fast/policy"), "prefer:1"));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", a.pid)));
+	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", m.pid)));
+	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
+	ASSERT_EQ(0, np_wait_state(a.pid, a.pid, 'T'));
+	ASSERT_EQ(0, np_ptrace_stop(m.tid[1]));
+	/* Long enough for the set-up below, under TCG too. */
+	ASSERT_EQ(0, np_timeout_set(6000));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer)
+		_exit(-np_write_file(cfsp("fast/policy"), "bind:3"));
+	for (i = 0; i < 300 && !thread_has_policy(m.pid, m.tid[0], "bind:3");
+	     i++)
+		usleep(10000);
+	EXPECT_TRUE(thread_has_policy(m.pid, m.tid[0], "bind:3"));
+	EXPECT_EQ(2, mt_spawn(&m, 0));
+	EXPECT_TRUE(thread_has_policy(m.pid, m.tid[2], "bind:3"));
+	EXPECT_EQ(0, np_ptrace_detach(m.tid[1]));
+	for (i = 0; i < 300 && threads_not(m.pid, "bind:3"); i++)
+		usleep(10000);
+	EXPECT_EQ(0, threads_not(m.pid, "bind:3"));
+	EXPECT_EQ(0, set_policy(m.pid, 0, "bind:3"));
+	/* The set-up: the group's write was still waiting meanwhile. */
+	EXPECT_EQ(0, waitpid(writer, NULL, WNOHANG));
+	EXPECT_EQ(writer, waitpid(writer, &status, 0));
+	np_timeout_set(old);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == EAGAIN)
+		TH_LOG("group write: status %#x", status);
+	EXPECT_EQ(0, threads_not(m.pid, "bind:3"));
+	EXPECT_EQ(0, kill(a.pid, SIGCONT));
+	EXPECT_EQ(0, np_wait_state(a.pid, a.pid, 'S'));
+	EXPECT_EQ(0, threads_not(a.pid, "prefer:1"));
+	mt_stop(&m);
+	target_stop(&a);
+}
+
 #define MANY	40	/* more processes than the core changes at once */
 
 /*

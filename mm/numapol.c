@@ -1102,6 +1102,7 @@ static void numapol_rollback_queue(struct task_struct *task,
 			continue;
 		if (!have_ref && group) {
 			struct mempolicy *old;
+			bool same;
 
 			/*
 			 * Copied before the thread can have it back (and
@@ -1112,8 +1113,11 @@ static void numapol_rollback_queue(struct task_struct *task,
 			 * thread rebinds its own copy of it to its cpuset.)
 			 */
 			have_ref = true;
-			old = mpol_equal(req->old, req->new) ? ERR_PTR(-EEXIST) :
-			      mpol_dup(req->old);
+			/* Still the thread's: a cpuset change rebinds it. */
+			task_lock(req->task);
+			same = mpol_equal(req->old, req->new);
+			task_unlock(req->task);
+			old = same ? ERR_PTR(-EEXIST) : mpol_dup(req->old);
 			if (!IS_ERR(old)) {
 				r->have = true;
 				r->new = req->new;
@@ -1790,8 +1794,7 @@ void numapol_batch_end(struct numapol_batch *b, bool undo)
 		/*
 		 * Under the lock, so that its undos are ordered with other
 		 * writers' (numapol_req_queue()), and threads created since
-		 * are found: up to now if no other change has begun since
-		 * ours, else up to the end of ours.
+		 * are found, if no other change has begun since ours.
 		 */
 		locked = numapol_batch_lock(c, deadline);
 		/*

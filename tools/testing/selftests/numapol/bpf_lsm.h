@@ -23,6 +23,10 @@
 #include <linux/bpf.h>
 #include <linux/btf.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Is the BPF LSM active, with BTF to attach by? */
 static inline bool np_bpf_lsm_available(void)
 {
@@ -175,7 +179,7 @@ static inline int np_bpf_lsm_deny(const char *hook, int err)
 	attr.prog_type = BPF_PROG_TYPE_LSM;
 	attr.expected_attach_type = BPF_LSM_MAC;
 	attr.insns = (unsigned long)prog;
-	attr.insn_cnt = sizeof(prog) / sizeof(prog[0]);
+	attr.insn_cnt = ARRAY_SIZE(prog);
 	attr.license = (unsigned long)"GPL";
 	attr.attach_btf_id = id;
 	attr.log_buf = (unsigned long)log;

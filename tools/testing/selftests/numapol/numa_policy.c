@@ -1049,7 +1049,7 @@ TEST_F_TIMEOUT(mtp, killed_writer_old_or_new, 60)
 	ASSERT_EQ(0, mt_start(t, 3));
 	ASSERT_EQ(0, set_policy(t->pid, 0, "prefer=1"));
 	ASSERT_EQ(0, kill(t->pid, SIGSTOP));
-	ASSERT_EQ(0, np_wait_state(t->pid, t->pid, 'T'));
+	ASSERT_EQ(0, np_wait_all_state(t->pid, 'T'));
 	/* The writer must still be waiting when it is killed. */
 	ASSERT_EQ(0, np_timeout_set(20000));
 	w = start_writer(t->pid, 0, "bind:2");

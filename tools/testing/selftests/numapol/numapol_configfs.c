@@ -417,7 +417,7 @@ TEST_F(cfs, failed_write_changes_nothing)
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", b.pid)));
 	ASSERT_EQ(0, kill(b.pid, SIGSTOP));
-	ASSERT_EQ(0, np_wait_state(b.pid, b.pid, 'T'));
+	ASSERT_EQ(0, np_wait_all_state(b.pid, 'T'));
 	ASSERT_EQ(-EAGAIN, np_write_file(cfsp("fast/policy"), "bind:2"));
 	ASSERT_STREQ("prefer:1", CFS_READ(cfsp("fast/policy")));
 	ASSERT_STREQ("error 11", CFS_READ(cfsp("fast/tasks/%d/state", b.pid)));
@@ -458,7 +458,7 @@ TEST_F(cfs, members_changed_in_parallel)
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", a.pid)));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
 	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
-	ASSERT_EQ(0, np_wait_state(a.pid, a.pid, 'T'));
+	ASSERT_EQ(0, np_wait_all_state(a.pid, 'T'));
 	ASSERT_EQ(0, np_timeout_set(20000));
 	writer = fork();
 	ASSERT_LE(0, writer);
@@ -499,7 +499,7 @@ TEST_F(cfs, killed_writer_changes_nothing)
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", a.pid)));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
 	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
-	ASSERT_EQ(0, np_wait_state(a.pid, a.pid, 'T'));
+	ASSERT_EQ(0, np_wait_all_state(a.pid, 'T'));
 	ASSERT_EQ(0, np_timeout_set(20000));
 	writer = fork();
 	ASSERT_LE(0, writer);
@@ -550,7 +550,7 @@ TEST_F(cfs, failed_write_keeps_later_default)
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", self->t.pid)));
 	ASSERT_EQ(0, threads_not(self->t.pid, "prefer:1"));
 	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
-	ASSERT_EQ(0, np_wait_state(a.pid, a.pid, 'T'));
+	ASSERT_EQ(0, np_wait_all_state(a.pid, 'T'));
 	/* Long enough for the writes below, under TCG too. */
 	ASSERT_EQ(0, np_timeout_set(4000));
 	writer = fork();
@@ -602,7 +602,7 @@ TEST_F(cfs, failed_write_keeps_later_write_of_inherited)
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", a.pid)));
 	ASSERT_EQ(0, cfs_mkdir(cfsp("fast/tasks/%d", m.pid)));
 	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
-	ASSERT_EQ(0, np_wait_state(a.pid, a.pid, 'T'));
+	ASSERT_EQ(0, np_wait_all_state(a.pid, 'T'));
 	ASSERT_EQ(0, np_ptrace_stop(m.tid[1]));
 	/* Long enough for the set-up below, under TCG too. */
 	ASSERT_EQ(0, np_timeout_set(6000));
@@ -663,7 +663,7 @@ TEST_F(cfs, many_members_all_or_old)
 
 	/* The 36th: in the third batch. */
 	ASSERT_EQ(0, kill(m[35].pid, SIGSTOP));
-	ASSERT_EQ(0, np_wait_state(m[35].pid, m[35].pid, 'T'));
+	ASSERT_EQ(0, np_wait_all_state(m[35].pid, 'T'));
 	EXPECT_EQ(-EAGAIN, np_write_file(cfsp("fast/policy"), "bind:3"));
 	EXPECT_STREQ("prefer:1", CFS_READ(cfsp("fast/policy")));
 	EXPECT_STREQ("error 11",
@@ -707,7 +707,7 @@ TEST_F(cfs, rmdir_while_group_busy)
 	ASSERT_EQ(0, cfs_mkdir(cfsp("slow")));
 	ASSERT_EQ(0, np_write_file(cfsp("slow/policy"), "prefer:3"));
 	ASSERT_EQ(0, kill(b.pid, SIGSTOP));
-	ASSERT_EQ(0, np_wait_state(b.pid, b.pid, 'T'));
+	ASSERT_EQ(0, np_wait_all_state(b.pid, 'T'));
 	/* The write's wait: 20 s; everyone else's: 0.3 s. */
 	ASSERT_EQ(0, np_timeout_set(20000));
 	ASSERT_EQ(0, pipe(done));

@@ -879,6 +879,28 @@ static inline int np_wait_state(pid_t pid, pid_t tid, char want)
 	return -1;
 }
 
+/*
+ * Wait (10 s at most) until every thread of process pid is in state want
+ * (e.g. 'T' after SIGSTOP: a group stop reaches the threads one by one,
+ * and a thread that has not stopped yet still runs a queued change).
+ * 0, or -1.
+ */
+static inline int np_wait_all_state(pid_t pid, char want)
+{
+	pid_t tids[MAX_THREADS];
+	int i, k, n;
+
+	for (k = 0; k < 5000; k++) {
+		n = list_tids(pid, tids, MAX_THREADS);
+		for (i = 0; i < n && np_thread_state(pid, tids[i]) == want; i++)
+			;
+		if (n > 0 && i == n)
+			return 0;
+		usleep(2000);
+	}
+	return -1;
+}
+
 /* Have the main thread pthread_exit(3), and wait until it is a zombie. */
 static inline int mt_exit_main(struct mt_target *t)
 {

@@ -304,6 +304,23 @@ fig("icount.policy_write.sleeping", ["icount.policy_write.sleeping.median_us"], 
     "thread, so a cross-CPU wake-up waits for QEMU's round robin); %s x "
     "icount.self_set_mempolicy; no goal: the latency goals are decided on wall clock "
     "against the floors" % ratio(ic_sl, ic_self), mode="icount")
+ic_rtt = med("release", "floors.wakeup_rtt.median_us", "icount")
+ic_rs = ratio(ic_sl, ic_rtt)
+track("icount.wakeup_rtt.median_us", "release", "floors.wakeup_rtt.median_us", "icount")
+SP["icount.policy_write_vs_floor.sleeping_median"] = per_boot("release", lambda d:
+    num(d, "policy_write.sleeping.median_us") / num(d, "floors.wakeup_rtt.median_us"),
+    "icount")
+R["icount"]["wakeup_rtt"] = {"median_us": ic_rtt}
+R["icount"]["policy_write_vs_floor"] = {"sleeping_median": ic_rs}
+fig("icount.wakeup_rtt", ["icount.wakeup_rtt.median_us"], "release",
+    note="as wakeup_rtt, under -icount", mode="icount")
+fig("icount.policy_write_vs_floor.sleeping_median",
+    ["icount.policy_write_vs_floor.sleeping_median"], "release",
+    "<= 2 (icount.policy_write.sleeping.median_us / icount.wakeup_rtt.median_us)",
+    le(ic_rs, 2.0), "the goal's ratio in guest instructions: what the write's own code "
+    "adds to the two wake-ups it shares with the floor, without TCG's costs "
+    "(software TLB, emulated MMIO); the wall-clock ratio decides",
+    mode="icount", decides=False)
 
 R["migrate"] = {}
 ms = {}

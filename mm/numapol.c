@@ -975,6 +975,76 @@ static bool numapol_req_settle(struct numapol_req *req)
 }
 
 /*
+ * Which threads of a process a round of requests (or of undos) is for:
+ * threads that can run one and have none in @seen (tid -> request), that
+ * started within [@since, @until] (task_struct::start_time), and, with
+ * @by_policy, whose policy is (@equal) or is not equal to @ref.
+ */
+struct numapol_pick {
+	struct xarray *seen;
+	u64 since, until;
+	bool by_policy, equal;
+	struct mempolicy *ref;
+};
+
+static bool numapol_pick_one(struct task_struct *t,
+			     const struct numapol_pick *p)
+{
+	struct numapol_req *req;
+	bool same;
+
+	/* io_uring and vhost workers never return to user space. */
+	if (t->flags & (PF_EXITING | PF_KTHREAD | PF_USER_WORKER |
+			PF_IO_WORKER) ||
+	    t->start_time < p->since || t->start_time > p->until)
+		return false;
+	req = xa_load(p->seen, t->pid);
+	if (req && req->task == t)
+		return false;
+	if (!p->by_policy)
+		return true;
+	task_lock(t);
+	same = mpol_equal(t->mempolicy, p->ref);
+	task_unlock(t);
+	return same == p->equal;
+}
+
+/*
+ * The threads of @task's process that @p picks, each referenced, in a
+ * kvmalloc()ed array of *@n; NULL when out of memory.
+ */
+static struct task_struct **numapol_pick_threads(struct task_struct *task,
+						 const struct numapol_pick *p,
+						 int *n)
+{
+	int i, max = READ_ONCE(task->signal->nr_threads) + 8;
+	struct task_struct **threads, *t;
+
+again:
+	threads = kvmalloc_array(max, sizeof(*threads), GFP_KERNEL_ACCOUNT);
+	if (!threads)
+		return NULL;
+	*n = 0;
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		if (!numapol_pick_one(t, p))
+			continue;
+		if (*n < max)
+			threads[*n] = get_task_struct(t);
+		(*n)++;
+	}
+	rcu_read_unlock();
+	if (*n > max) {
+		for (i = 0; i < max; i++)
+			put_task_struct(threads[i]);
+		kvfree(threads);
+		max = *n + 8;
+		goto again;
+	}
+	return threads;
+}
+
+/*
  * Threads created during the write by threads that had taken the new
  * policy inherited it, and have no request of their own: queue an undo for
  * each that still runs a policy equal to @ref, giving it a copy of
@@ -987,44 +1057,16 @@ static int numapol_rollback_inherited(struct task_struct *task,
 				      struct mempolicy *ref_old,
 				      struct list_head *reqs)
 {
-	struct task_struct **threads, *t;
-	int i, n, max, queued = 0;
-	bool same;
+	struct numapol_pick p = {
+		.seen = seen, .since = since, .until = until,
+		.by_policy = true, .equal = true, .ref = ref,
+	};
+	struct task_struct **threads;
+	int i, n, queued = 0;
 
-	max = READ_ONCE(task->signal->nr_threads) + 8;
-again:
-	threads = kvmalloc_array(max, sizeof(*threads), GFP_KERNEL_ACCOUNT);
+	threads = numapol_pick_threads(task, &p, &n);
 	if (!threads)
 		return 0;
-	n = 0;
-	rcu_read_lock();
-	for_each_thread(task, t) {
-		struct numapol_req *req;
-
-		if (t->flags & (PF_EXITING | PF_KTHREAD | PF_USER_WORKER |
-				PF_IO_WORKER) || t->start_time < since ||
-		    t->start_time > until)
-			continue;
-		req = xa_load(seen, t->pid);
-		if (req && req->task == t)
-			continue;
-		task_lock(t);
-		same = mpol_equal(t->mempolicy, ref);
-		task_unlock(t);
-		if (!same)
-			continue;
-		if (n < max)
-			threads[n] = get_task_struct(t);
-		n++;
-	}
-	rcu_read_unlock();
-	if (n > max) {
-		for (i = 0; i < max; i++)
-			put_task_struct(threads[i]);
-		kvfree(threads);
-		max = n + 8;
-		goto again;
-	}
 
 	for (i = 0; i < n; i++) {
 		struct numapol_req *req = numapol_req_alloc(threads[i], mm,
@@ -1187,9 +1229,12 @@ static int numapol_queue_round(struct task_struct *task, bool group,
 			       struct xarray *seen, struct list_head *reqs,
 			       struct numapol_batch *batch)
 {
+	struct numapol_pick p = {
+		.seen = seen, .until = U64_MAX,
+		.by_policy = have_ref, .equal = false, .ref = ref,
+	};
 	struct task_struct **threads;
-	struct task_struct *t;
-	int i, n, max;
+	int i, n;
 
 	if (!group) {
 		struct numapol_req *req;
@@ -1206,43 +1251,9 @@ static int numapol_queue_round(struct task_struct *task, bool group,
 		return 1;
 	}
 
-	max = READ_ONCE(task->signal->nr_threads) + 8;
-again:
-	threads = kvmalloc_array(max, sizeof(*threads), GFP_KERNEL);
+	threads = numapol_pick_threads(task, &p, &n);
 	if (!threads)
 		return -ENOMEM;
-	n = 0;
-	rcu_read_lock();
-	for_each_thread(task, t) {
-		struct numapol_req *req;
-		bool same;
-
-		/* io_uring and vhost workers never return to user space. */
-		if (t->flags & (PF_EXITING | PF_KTHREAD | PF_USER_WORKER |
-				PF_IO_WORKER))
-			continue;
-		req = xa_load(seen, t->pid);
-		if (req && req->task == t)
-			continue;
-		if (have_ref) {
-			task_lock(t);
-			same = mpol_equal(t->mempolicy, ref);
-			task_unlock(t);
-			if (same)
-				continue;
-		}
-		if (n < max)
-			threads[n] = get_task_struct(t);
-		n++;
-	}
-	rcu_read_unlock();
-	if (n > max) {
-		for (i = 0; i < max; i++)
-			put_task_struct(threads[i]);
-		kvfree(threads);
-		max = n + 8;
-		goto again;
-	}
 
 	for (i = 0; i < n; i++) {
 		struct numapol_req *req = numapol_req_alloc(threads[i], mm, pol);

@@ -404,6 +404,19 @@ TEST_F(cfs, exited_and_recycled_pid)
 }
 
 /*
+ * A child that writes @policy to @group's "policy" and exits with the
+ * write's errno (0 on success): its pid, or -1.
+ */
+static pid_t group_writer(const char *group, const char *policy)
+{
+	pid_t pid = fork();
+
+	if (!pid)
+		_exit(-np_write_file(cfsp("%s/policy", group), policy));
+	return pid;
+}
+
+/*
  * One member cannot take the new policy (stopped): the write fails with
  * its error, that member reads "error 11", the members already changed
  * get the old policy back, and "policy" keeps the old value.
@@ -460,10 +473,8 @@ TEST_F(cfs, members_changed_in_parallel)
 	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
 	ASSERT_EQ(0, np_wait_all_state(a.pid, 'T'));
 	ASSERT_EQ(0, np_timeout_set(20000));
-	writer = fork();
+	writer = group_writer("fast", "bind:2");
 	ASSERT_LE(0, writer);
-	if (!writer)
-		_exit(-np_write_file(cfsp("fast/policy"), "bind:2"));
 	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
 	/* The other member takes it while the write waits for a (5 s). */
 	for (i = 0; i < 500 && threads_not(self->t.pid, "bind:2"); i++)
@@ -501,10 +512,8 @@ TEST_F(cfs, killed_writer_changes_nothing)
 	ASSERT_EQ(0, kill(a.pid, SIGSTOP));
 	ASSERT_EQ(0, np_wait_all_state(a.pid, 'T'));
 	ASSERT_EQ(0, np_timeout_set(20000));
-	writer = fork();
+	writer = group_writer("fast", "bind:2");
 	ASSERT_LE(0, writer);
-	if (!writer)
-		_exit(-np_write_file(cfsp("fast/policy"), "bind:2"));
 	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
 	/* Wherever the write is (the other member changed or not): kill. */
 	for (i = 0; i < 100 && threads_not(self->t.pid, "bind:2"); i++)
@@ -553,10 +562,8 @@ TEST_F(cfs, failed_write_keeps_later_default)
 	ASSERT_EQ(0, np_wait_all_state(a.pid, 'T'));
 	/* Long enough for the writes below, under TCG too. */
 	ASSERT_EQ(0, np_timeout_set(4000));
-	writer = fork();
+	writer = group_writer("fast", "default");
 	ASSERT_LE(0, writer);
-	if (!writer)
-		_exit(-np_write_file(cfsp("fast/policy"), "default"));
 	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
 	for (i = 0; i < 300 && threads_not(self->t.pid, "default"); i++)
 		usleep(10000);
@@ -606,10 +613,8 @@ TEST_F(cfs, failed_write_keeps_later_write_of_inherited)
 	ASSERT_EQ(0, np_ptrace_stop(m.tid[1]));
 	/* Long enough for the set-up below, under TCG too. */
 	ASSERT_EQ(0, np_timeout_set(6000));
-	writer = fork();
+	writer = group_writer("fast", "bind:3");
 	ASSERT_LE(0, writer);
-	if (!writer)
-		_exit(-np_write_file(cfsp("fast/policy"), "bind:3"));
 	for (i = 0; i < 300 && !thread_has_policy(m.pid, m.tid[0], "bind:3");
 	     i++)
 		usleep(10000);
@@ -774,10 +779,8 @@ TEST_F(cfs, exec_during_policy_write)
 	ASSERT_EQ(1, write(ex.cmd, &c, 1));
 	ASSERT_EQ(0, np_ptrace_to_syscall(ex.pid, __NR_execve, __NR_execveat));
 	ASSERT_EQ(0, np_timeout_set(5000));
-	writer = fork();
+	writer = group_writer("fast", "bind:2");
 	ASSERT_LE(0, writer);
-	if (!writer)
-		_exit(-np_write_file(cfsp("fast/policy"), "bind:2"));
 	/* The write has taken the old mm and waits for the target. */
 	EXPECT_EQ(0, np_wait_state(writer, writer, 'D'));
 	EXPECT_EQ(0, np_ptrace_detach(ex.pid));

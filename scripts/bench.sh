@@ -194,10 +194,13 @@ R["policy_write"] = {"sleeping": {"median_us": sl_med, "p99_us": sl_p99},
 g = lambda a, f: None if a is None else round(a * f, 3)
 fig("policy_write.sleeping", ["policy_write.sleeping.median_us", "policy_write.sleeping.p99_us"],
     "release", "median_us <= 10 x self_set_mempolicy.median_us = %s" % g(self_us, 10),
-    le(sl_med, g(self_us, 10)), "200 writes per boot")
+    le(sl_med, g(self_us, 10)), "200 writes per boot; issue 7's goal, superseded by the "
+    "ratio to the wake-up floor (issue 16: a remote change needs two cross-CPU wake-ups, "
+    "which the caller's own call does not)", decides=False)
 fig("policy_write.busy", ["policy_write.busy.median_us", "policy_write.busy.p99_us"],
     "release", "p99_us <= 50 x self_set_mempolicy.median_us = %s" % g(self_us, 50),
-    le(bu_p99, g(self_us, 50)), "200 writes per boot")
+    le(bu_p99, g(self_us, 50)), "200 writes per boot; issue 7's goal, superseded by the "
+    "ratio to the signal floor (issue 16)", decides=False)
 fig("policy_write.threads64", ["policy_write.threads64.median_us"], "release",
     "median_us <= 64 x policy_write.sleeping.median_us = %s" % g(sl_med, 64),
     le(t64, g(sl_med, 64)), "50 writes per boot")
@@ -226,7 +229,30 @@ SP["policy_write_vs_floor.busy_p99"] = per_boot("release", lambda d:
 R["policy_write_vs_floor"] = {"sleeping_median": rs, "busy_p99": rb}
 fig("policy_write_vs_floor.sleeping_median", ["policy_write_vs_floor.sleeping_median"],
     "release", "<= 2 (policy_write.sleeping.median_us / wakeup_rtt.median_us)",
-    le(rs, 2.0), "ratio of the medians over boots; min/median/max: the ratio in each boot")
+    le(rs, 2.0), "ratio of the medians over boots; min/median/max: the ratio in each boot; "
+    "the two are measured by different programs, seconds apart, each back to back: "
+    "the paired figure below decides", decides=med("release", "paired.ratio") is None)
+# The same ratio with the floor and the write measured in turn (numapol_latency -p):
+# one round trip, one write, 200 times, so that both see the same host.
+pw_fl = med("release", "paired.wakeup_rtt.median_us")
+pw_wr = med("release", "paired.policy_write.sleeping.median_us")
+track("paired.wakeup_rtt.median_us", "release", "paired.wakeup_rtt.median_us")
+track("paired.policy_write.sleeping.median_us", "release",
+      "paired.policy_write.sleeping.median_us")
+SP["policy_write_vs_floor.sleeping_paired"] = vals("release", "paired.ratio")
+rp = med("release", "paired.ratio")
+R["paired"] = {"wakeup_rtt": {"median_us": pw_fl},
+               "policy_write": {"sleeping": {"median_us": pw_wr}}}
+R["policy_write_vs_floor"]["sleeping_paired"] = rp
+fig("paired.wakeup_rtt", ["paired.wakeup_rtt.median_us"], "release",
+    note="wakeup_rtt measured in turn with the sleeping write (numapol_latency -p)")
+fig("paired.policy_write.sleeping", ["paired.policy_write.sleeping.median_us"], "release",
+    note="policy_write.sleeping measured in turn with the wake-up floor (numapol_latency -p)")
+fig("policy_write_vs_floor.sleeping_paired", ["policy_write_vs_floor.sleeping_paired"],
+    "release", "<= 2 (paired.policy_write.sleeping.median_us / paired.wakeup_rtt.median_us)",
+    le(rp, 2.0), "200 pairs per boot (one futex round trip with a process asleep on CPU 1, "
+    "then one write to a target asleep on CPU 1); value: median over boots of each boot's "
+    "ratio of medians")
 fig("policy_write_vs_floor.busy_p99", ["policy_write_vs_floor.busy_p99"],
     "release", "<= 2 (policy_write.busy.p99_us / signal_rtt.p99_us)",
     le(rb, 2.0), "ratio of the medians over boots; min/median/max: the ratio in each boot")
@@ -319,7 +345,7 @@ fig("icount.policy_write_vs_floor.sleeping_median",
     "<= 2 (icount.policy_write.sleeping.median_us / icount.wakeup_rtt.median_us)",
     le(ic_rs, 2.0), "the goal's ratio in guest instructions: what the write's own code "
     "adds to the two wake-ups it shares with the floor, without TCG's costs "
-    "(software TLB, emulated MMIO); the wall-clock ratio decides",
+    "(software TLB, emulated MMIO); the paired wall-clock ratio decides",
     mode="icount", decides=False)
 
 R["migrate"] = {}
@@ -333,9 +359,25 @@ for m in ("numa_maps", "numa_maps_move", "migrate_pages", "move_pages"):
 best = max([v for k, v in ms.items() if not k.startswith("numa_maps") and v is not None], default=None)
 mnote = ("%d MiB moved node 0 -> node 1 (512 MiB does not fit: the VM's nodes have "
          "512 MiB and node 0 also holds the kernel and the initramfs); one run per method per boot" % mib)
+# The same goal boot by boot: the methods run one after the other in each boot
+# (their order rotating from round to round), so a boot's ratio sees one host.
+def mig_ratio(d):
+    b = max(x for x in (num(d, "migrate.migrate_pages.mib_s"),
+                        num(d, "migrate.move_pages.mib_s")) if x is not None)
+    return num(d, "migrate.numa_maps.mib_s") / b
+SP["migrate.numa_maps.ratio_to_best"] = per_boot("release", mig_ratio)
+mrb = (round(st.median(SP["migrate.numa_maps.ratio_to_best"]), 4)
+       if SP["migrate.numa_maps.ratio_to_best"] else None)
+R["migrate"]["numa_maps"]["ratio_to_best"] = mrb
 fig("migrate.numa_maps.mib_s", ["migrate.numa_maps.mib_s"], "release",
     "numa_maps >= 0.9 x best of migrate_pages, move_pages = %s" % g(best, 0.9),
-    None if ms["numa_maps"] is None or best is None else ms["numa_maps"] >= 0.9 * best, mnote)
+    None if ms["numa_maps"] is None or best is None else ms["numa_maps"] >= 0.9 * best,
+    mnote + "; medians of different boots: the ratio in each boot below decides",
+    decides=mrb is None)
+fig("migrate.numa_maps.ratio_to_best", ["migrate.numa_maps.ratio_to_best"], "release",
+    ">= 0.9 (numa_maps / best of migrate_pages, move_pages, in the same boot)",
+    None if mrb is None else mrb >= 0.9,
+    "median over boots of each boot's ratio; min/median/max: the ratio in each boot")
 for m in ("numa_maps_move", "migrate_pages", "move_pages"):
     fig("migrate.%s.mib_s" % m, ["migrate.%s.mib_s" % m], "release", note=mnote)
 pause_note = ("longest gap between two clock stamps of a target thread that stores each "
@@ -392,6 +434,28 @@ else:
         c["1000"] <= 10 * single and lin, "; ".join(cnotes),
         "median over boots of each boot's median (15 writes for N <= 100, 5 above)")
 
+# The floor of a re-apply to N processes: waking N sleeping processes one by
+# one and waiting for the last answer (numapol_bench_rtt's wake_all).
+R["wake_all_ms"] = {}
+for n in CN:
+    R["wake_all_ms"][str(n)] = med("release", "floors.wake_all_ms.%d" % n)
+    track("wake_all_ms.%d" % n, "release", "floors.wake_all_ms.%d" % n)
+fig("wake_all_ms", ["wake_all_ms.%d" % n for n in CN], "release",
+    note="the floor of a change in each of N sleeping processes: N processes asleep in "
+    "FUTEX_WAIT, each on its own word, woken one by one by the writer (CPU 0); the last to "
+    "answer wakes it; median of 15 for N <= 100, 5 above")
+wf = R["wake_all_ms"]
+rcf = None if pending or c["1000"] is None else ratio(c["1000"], wf["1000"])
+R["configfs_reapply_vs_floor"] = {"1000": rcf}
+SP["configfs_reapply_vs_floor.1000"] = per_boot("release", lambda d:
+    num(d, "configfs_reapply_ms.1000") / num(d, "floors.wake_all_ms.1000"))
+fig("configfs_reapply_vs_floor.1000", ["configfs_reapply_vs_floor.1000"], "release",
+    "<= 2 (configfs_reapply_ms.1000 / wake_all_ms.1000), proposed",
+    le(rcf, 2.0), "the goal 10 x configfs_reapply_ms.1 is below this floor (wake_all_ms.1000 "
+    "= %s x configfs_reapply_ms.1): no re-apply can meet it on this machine; this row "
+    "measures the re-apply against what it cannot beat (shown, not deciding)" % (
+        ratio(wf["1000"], one)), decides=False)
+
 # The growth curves: arrays of [x, y], medians over boots.
 def curve(xs, key_fmt, scale=1.0):
     pts = []
@@ -433,10 +497,12 @@ S = {
         "x": "bound processes", "y": "ms",
         "configfs_policy_write": [[n, c[str(n)]] for n in CN if c[str(n)] is not None],
         "proc_numa_policy_writes": curve(CN, "configfs.proc_writes_ms.%d"),
+        "wake_all_floor": curve(CN, "floors.wake_all_ms.%d"),
         "note": "configfs_policy_write: one write of the group's policy (median of 15 "
                 "writes for N <= 100, 5 above); proc_numa_policy_writes: the same change "
                 "by writing each process's /proc/<pid>/numa_policy in turn (median of 3, "
-                "1 for N > 1000)"},
+                "1 for N > 1000); wake_all_floor: N sleeping processes woken one by one "
+                "and answering (numapol_bench_rtt's wake_all)"},
     "numa_maps_restore_vs_vmas": {
         "x": "VMAs", "y": "ms",
         "numa_maps_write": restore_curve("write_ms"),
@@ -508,7 +574,7 @@ lines += ["",
           "clock: wall = the VM's clock follows the host's; icount = QEMU -icount %s, guest time "
           "counted in instructions. Fast-path cost goals (fault_ratio, numa_maps_read_ratio) are "
           "decided by icount, latency goals by wall clock; (MET)/(MISSED): a goal shown but decided "
-          "by the other clock" % (icount_spec or "(not run)"),
+          "by another row (the other clock, or the write and its floor measured in turn)" % (icount_spec or "(not run)"),
           "raw: page faults MiB/s release %s, stock %s; numa_maps read ms release %s, stock %s; "
           "boots release %d, stock %d" % (raw_wall[0], raw_wall[1], raw_wall[2], raw_wall[3],
                                            nrel, nstock),

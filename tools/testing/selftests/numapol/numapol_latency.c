@@ -5,6 +5,7 @@
  * figures (not a test):
  *
  *   numapol_latency [-k] [-s] [ROUNDS]
+ *   numapol_latency -p [ROUNDS]
  *   numapol_latency [-k] -t T[,T...] [ROUNDS]
  *
  * -k prints "key value" lines (the keys of out/bench.json, for
@@ -14,6 +15,16 @@
  * boots under QEMU -icount, where the vCPUs run in turn: a busy target
  * then keeps its vCPU until QEMU switches, which says nothing about the
  * kernel).
+ *
+ * -p measures the sleeping write and its floor paired: ROUNDS times, one
+ * futex round trip with a process asleep in FUTEX_WAIT on CPU 1 (as
+ * numapol_bench_rtt's wakeup_rtt), then one write to a single-thread
+ * target asleep in pause() on CPU 1, so that both see the same host (a
+ * vCPU's wake-up under QEMU TCG moves by a factor of 3-5 within seconds
+ * on a shared host). Keys paired.wakeup_rtt.median_us,
+ * paired.policy_write.sleeping.median_us, paired.ratio (the second over
+ * the first) and paired.ratio_of_pairs.median (the median of the ratios
+ * of each pair).
  *
  * -t measures only the growth with the number of threads in the target
  * (e.g. -t 1,8,64,512): for each T, ROUNDS writes to the <pid> file of a
@@ -243,6 +254,76 @@ static int measure_own(int threads, int rounds, double *v)
 	return 0;
 }
 
+/* -p: a floor round trip and a sleeping write, ROUNDS times in turn. */
+static int measure_paired(int rounds)
+{
+	static const char * const pols[] = { "prefer=1", "interleave:0-3" };
+	double *fl = calloc(rounds, sizeof(double));
+	double *wr = calloc(rounds, sizeof(double));
+	double *rt = calloc(rounds, sizeof(double));
+	struct { unsigned int req, ans; } *pp;
+	pid_t echo, target;
+	unsigned int seen = 0, a;
+	char path[64];
+	int fd, i, errs = 0;
+
+	pp = mmap(NULL, sizeof(*pp), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!fl || !wr || !rt || pp == MAP_FAILED)
+		return 1;
+	echo = fork();
+	if (!echo) {
+		bench_pin(1);
+		for (;;) {
+			while (__atomic_load_n(&pp->req, __ATOMIC_ACQUIRE) == seen)
+				futex_wait(&pp->req, seen);
+			seen = __atomic_load_n(&pp->req, __ATOMIC_ACQUIRE);
+			__atomic_add_fetch(&pp->ans, 1, __ATOMIC_RELEASE);
+			futex_wake(&pp->ans, 1);
+		}
+	}
+	target = start_target(0, 0);
+	usleep(200000);
+	snprintf(path, sizeof(path), "/proc/%d/numa_policy", target);
+	fd = open(path, O_WRONLY);
+	if (echo < 0 || fd < 0) {
+		perror(path);
+		return 1;
+	}
+	for (i = 0; i < rounds; i++) {
+		double t0, t1, t2;
+
+		a = __atomic_load_n(&pp->ans, __ATOMIC_ACQUIRE);
+		t0 = now_us();
+		__atomic_add_fetch(&pp->req, 1, __ATOMIC_RELEASE);
+		futex_wake(&pp->req, 1);
+		while (__atomic_load_n(&pp->ans, __ATOMIC_ACQUIRE) == a)
+			futex_wait(&pp->ans, a);
+		t1 = now_us();
+		errs += !!write_policy(fd, pols[i % 2]);
+		t2 = now_us();
+		fl[i] = t1 - t0;
+		wr[i] = t2 - t1;
+		rt[i] = wr[i] / fl[i];
+	}
+	close(fd);
+	stop_target(target);
+	stop_target(echo);
+	if (errs)
+		printf("paired.policy_write.failed %d\n", errs);
+	printf("paired.wakeup_rtt.median_us %.2f\n", bench_pct(fl, rounds, 50));
+	printf("paired.policy_write.sleeping.median_us %.2f\n",
+	       bench_pct(wr, rounds, 50));
+	printf("paired.ratio %.3f\n",
+	       bench_pct(wr, rounds, 50) / bench_pct(fl, rounds, 50));
+	printf("paired.ratio_of_pairs.median %.3f\n", bench_pct(rt, rounds, 50));
+	printf("paired.n %d\n", rounds);
+	free(fl);
+	free(wr);
+	free(rt);
+	return errs ? 1 : 0;
+}
+
 /* -t LIST: the write against the target's own change, per thread count. */
 static int measure_threads(const char *list, int rounds)
 {
@@ -317,6 +398,13 @@ int main(int argc, char **argv)
 		short_run = 1;
 		argc--;
 		argv++;
+	}
+	if (argc > 1 && !strcmp(argv[1], "-p")) {
+		rounds = argc > 2 ? atoi(argv[2]) : 200;
+		if (rounds <= 0)
+			return 4;
+		bench_pin(0);
+		return measure_paired(rounds);
 	}
 	if (argc > 2 && !strcmp(argv[1], "-t")) {
 		rounds = argc > 3 ? atoi(argv[3]) : 50;

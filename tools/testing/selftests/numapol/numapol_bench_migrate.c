@@ -19,7 +19,9 @@
  * stamping thread on CPU 2.
  *
  * Prints migrate.METHOD.mib_s (MiB moved / wall time of the write or
- * call), .target_max_pause_ms, .moved_pages, .pages, .size_mib.
+ * call), .target_max_pause_ms, .moved_pages, .pages, .size_mib; and
+ * .idle_max_pause_ms: the longest gap in one second before the migration,
+ * with nothing moving (what the host's scheduling of the vCPUs alone does).
  */
 #include "bench.h"
 #include "numapol_util.h"
@@ -134,6 +136,7 @@ int main(int argc, char **argv)
 	int mib = argc > 2 ? atoi(argv[2]) : 384;
 	long (*fn)(pid_t pid);
 	long i, ret, on0, on1;
+	long long idle_gap;
 	double t0, t1;
 	pid_t pid;
 
@@ -182,6 +185,12 @@ int main(int argc, char **argv)
 
 	BENCH_WRITE(ctl->max_gap_ns, 0);
 	BENCH_WRITE(ctl->active, 1);
+	usleep(1000000);
+	BENCH_WRITE(ctl->active, 0);
+	idle_gap = BENCH_READ(ctl->max_gap_ns);
+
+	BENCH_WRITE(ctl->max_gap_ns, 0);
+	BENCH_WRITE(ctl->active, 1);
 	t0 = bench_now_us();
 	ret = fn(pid);
 	t1 = bench_now_us();
@@ -203,5 +212,6 @@ int main(int argc, char **argv)
 	printf("migrate.%s.seconds %.3f\n", method, (t1 - t0) / 1e6);
 	printf("migrate.%s.target_max_pause_ms %.3f\n", method,
 	       BENCH_READ(ctl->max_gap_ns) / 1e6);
+	printf("migrate.%s.idle_max_pause_ms %.3f\n", method, idle_gap / 1e6);
 	return on1 == npages ? 0 : 1;
 }

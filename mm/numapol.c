@@ -80,6 +80,7 @@
  * isolated, never while it is copied.
  */
 
+#include <linux/bsearch.h>
 #include <linux/completion.h>
 #include <linux/cpuset.h>
 #include <linux/cred.h>
@@ -100,11 +101,11 @@
 #include <linux/sched/task.h>
 #include <linux/security.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/swap.h>
 #include <linux/task_work.h>
 #include <linux/wait_bit.h>
-#include <linux/xarray.h>
 
 #include "internal.h"
 
@@ -975,14 +976,70 @@ static bool numapol_req_settle(struct numapol_req *req)
 }
 
 /*
+ * The threads a change has queued a request on, sorted by address. Each
+ * request holds a reference to its thread, and the change keeps its
+ * requests until it is freed: an address in @t is not reused meanwhile.
+ * A change of one thread needs none.
+ */
+struct numapol_seen {
+	struct task_struct **t;
+	unsigned int n, max;
+};
+
+static int numapol_task_cmp(const void *a, const void *b)
+{
+	const struct task_struct *x = *(struct task_struct * const *)a;
+	const struct task_struct *y = *(struct task_struct * const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool numapol_seen_has(const struct numapol_seen *s,
+			     struct task_struct *t)
+{
+	return !!__inline_bsearch(&t, s->t, s->n, sizeof(*s->t),
+				  numapol_task_cmp);
+}
+
+/* Make room for @n more threads: 0 or -ENOMEM. */
+static int numapol_seen_grow(struct numapol_seen *s, unsigned int n)
+{
+	struct task_struct **t;
+	unsigned int need;
+
+	if (n <= s->max - s->n)
+		return 0;
+	if (check_add_overflow(s->n, n, &need))
+		return -ENOMEM;
+	/* Rounds that find a few threads more do not copy it each time. */
+	n = max(need, 2 * s->max);
+	t = kvmalloc_array(n, sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return -ENOMEM;
+	if (s->n)
+		memcpy(t, s->t, s->n * sizeof(*t));
+	kvfree(s->t);
+	s->t = t;
+	s->max = n;
+	return 0;
+}
+
+/* Sort again if threads were added at the end since it had @old. */
+static void numapol_seen_sort(struct numapol_seen *s, unsigned int old)
+{
+	if (s->n != old)
+		sort(s->t, s->n, sizeof(*s->t), numapol_task_cmp, NULL);
+}
+
+/*
  * Which threads of a process a round of requests (or of undos) is for:
- * threads that can run one and have none in @seen (tid -> request), that
- * started within [@since, @until] (task_struct::start_time), and, with
- * @by_policy, whose policy is (@equal) or is not equal to @ref.
+ * threads that can run one and are not in @seen, that started at @since or
+ * later (task_struct::start_time), and, with @by_policy, whose policy is
+ * (@equal) or is not equal to @ref.
  */
 struct numapol_pick {
-	struct xarray *seen;
-	u64 since, until;
+	const struct numapol_seen *seen;
+	u64 since;
 	bool by_policy, equal;
 	struct mempolicy *ref;
 };
@@ -990,16 +1047,12 @@ struct numapol_pick {
 static bool numapol_pick_one(struct task_struct *t,
 			     const struct numapol_pick *p)
 {
-	struct numapol_req *req;
 	bool same;
 
 	/* io_uring and vhost workers never return to user space. */
 	if (t->flags & (PF_EXITING | PF_KTHREAD | PF_USER_WORKER |
 			PF_IO_WORKER) ||
-	    t->start_time < p->since || t->start_time > p->until)
-		return false;
-	req = xa_load(p->seen, t->pid);
-	if (req && req->task == t)
+	    t->start_time < p->since || numapol_seen_has(p->seen, t))
 		return false;
 	if (!p->by_policy)
 		return true;
@@ -1052,21 +1105,29 @@ again:
  */
 static int numapol_rollback_inherited(struct task_struct *task,
 				      struct mm_struct *mm,
-				      struct xarray *seen, u64 since,
-				      u64 until, struct mempolicy *ref,
+				      struct numapol_seen *seen, u64 since,
+				      struct mempolicy *ref,
 				      struct mempolicy *ref_old,
 				      struct list_head *reqs)
 {
 	struct numapol_pick p = {
-		.seen = seen, .since = since, .until = until,
+		.seen = seen, .since = since,
 		.by_policy = true, .equal = true, .ref = ref,
 	};
+	unsigned int old = seen->n;
 	struct task_struct **threads;
 	int i, n, queued = 0;
+	bool record;
 
 	threads = numapol_pick_threads(task, &p, &n);
 	if (!threads)
 		return 0;
+	/*
+	 * Unrecorded, a thread may be given a second undo by a later look:
+	 * it finds the thread's policy no longer equal to @ref, and does
+	 * nothing.
+	 */
+	record = !numapol_seen_grow(seen, n);
 
 	for (i = 0; i < n; i++) {
 		struct numapol_req *req = numapol_req_alloc(threads[i], mm,
@@ -1082,11 +1143,13 @@ static int numapol_rollback_inherited(struct task_struct *task,
 		mpol_get(ref_old);
 		req->old = ref_old;
 		/* A later look (numapol_rollback()) skips the thread. */
-		xa_store(seen, req->task->pid, req, GFP_KERNEL_ACCOUNT);
+		if (record)
+			seen->t[seen->n++] = req->task;
 		list_add_tail(&req->node, reqs);
 		numapol_req_queue(req);
 		queued++;
 	}
+	numapol_seen_sort(seen, old);
 	kvfree(threads);
 	return queued;
 }
@@ -1117,8 +1180,8 @@ static void numapol_undo_ref_put(struct numapol_undo_ref *r)
  * this needs no memory and cannot fail. A thread that does not run it
  * before numapol_rollback_wait() gives up still runs it before it next
  * returns to user space (and before any later write's change to it). For
- * a process (@group), threads created meanwhile (from @since to @until)
- * that inherited the new policy are given the old one too (this needs the
+ * a process (@group), threads created meanwhile (from @since on) that
+ * inherited the new policy are given the old one too (this needs the
  * process's lock, and memory). @later: another change of the process's
  * policy has begun since this one; a thread running the default policy
  * may then run it by that change, and is left alone when this one
@@ -1129,7 +1192,7 @@ static void numapol_undo_ref_put(struct numapol_undo_ref *r)
  */
 static void numapol_rollback_queue(struct task_struct *task,
 				   struct mm_struct *mm, bool group,
-				   struct xarray *seen, u64 since, u64 until,
+				   struct numapol_seen *seen, u64 since,
 				   bool later, struct list_head *reqs,
 				   struct numapol_undo_ref *r)
 {
@@ -1172,8 +1235,8 @@ static void numapol_rollback_queue(struct task_struct *task,
 	}
 	/* Even when killed: the threads must not keep what failed. */
 	if (r->have)
-		numapol_rollback_inherited(task, mm, seen, since, until,
-					   r->new, r->old, reqs);
+		numapol_rollback_inherited(task, mm, seen, since, r->new,
+					   r->old, reqs);
 }
 
 /* Wait for the undos queued on @reqs until @deadline: 0 or -EINTR. */
@@ -1199,19 +1262,18 @@ static int numapol_rollback_wait(struct list_head *reqs,
  * finds none, or the deadline.
  */
 static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
-			     bool group, struct xarray *seen, u64 since,
+			     bool group, struct numapol_seen *seen, u64 since,
 			     struct list_head *reqs)
 {
 	unsigned long deadline = numapol_deadline();
 	struct numapol_undo_ref r;
 
-	numapol_rollback_queue(task, mm, group, seen, since, U64_MAX, false,
-			       reqs, &r);
+	numapol_rollback_queue(task, mm, group, seen, since, false, reqs, &r);
 	while (!numapol_rollback_wait(reqs, deadline) && r.have &&
 	       !fatal_signal_pending(current) &&
 	       time_before(jiffies, deadline) &&
-	       numapol_rollback_inherited(task, mm, seen, since, U64_MAX,
-					  r.new, r.old, reqs))
+	       numapol_rollback_inherited(task, mm, seen, since, r.new, r.old,
+					  reqs))
 		cond_resched();
 	numapol_undo_ref_put(&r);
 }
@@ -1226,26 +1288,28 @@ static void numapol_rollback(struct task_struct *task, struct mm_struct *mm,
 static int numapol_queue_round(struct task_struct *task, bool group,
 			       struct mm_struct *mm, struct numapol_policy *pol,
 			       bool have_ref, struct mempolicy *ref,
-			       struct xarray *seen, struct list_head *reqs,
+			       struct numapol_seen *seen,
+			       struct list_head *reqs,
 			       struct numapol_batch *batch)
 {
 	struct numapol_pick p = {
-		.seen = seen, .until = U64_MAX,
+		.seen = seen,
 		.by_policy = have_ref, .equal = false, .ref = ref,
 	};
+	unsigned int old = seen->n;
 	struct task_struct **threads;
 	int i, n;
 
 	if (!group) {
 		struct numapol_req *req;
 
-		if (xa_load(seen, 0))
+		/* One request, for @task: no thread to look up. */
+		if (!list_empty(reqs))
 			return 0;
 		req = numapol_req_alloc(task, mm, pol);
 		if (!req)
 			return -ENOMEM;
 		numapol_req_batch(req, batch);
-		xa_store(seen, 0, req, GFP_KERNEL_ACCOUNT);
 		list_add_tail(&req->node, reqs);
 		numapol_req_queue(req);
 		return 1;
@@ -1254,31 +1318,35 @@ static int numapol_queue_round(struct task_struct *task, bool group,
 	threads = numapol_pick_threads(task, &p, &n);
 	if (!threads)
 		return -ENOMEM;
+	if (numapol_seen_grow(seen, n))
+		goto nomem;
 
 	for (i = 0; i < n; i++) {
 		struct numapol_req *req = numapol_req_alloc(threads[i], mm, pol);
 
-		if (req) {
-			numapol_req_batch(req, batch);
-			/* A recycled tid replaces the entry; @reqs keeps both. */
-			if (xa_is_err(xa_store(seen, threads[i]->pid, req,
-					       GFP_KERNEL_ACCOUNT))) {
-				numapol_req_put(req);
-				req = NULL;
-			}
-		}
 		if (!req) {
-			while (i < n)
-				put_task_struct(threads[i++]);
-			kvfree(threads);
-			return -ENOMEM;
+			numapol_seen_sort(seen, old);
+			goto nomem;
 		}
+		numapol_req_batch(req, batch);
+		seen->t[seen->n++] = threads[i];
 		list_add_tail(&req->node, reqs);
 		numapol_req_queue(req);
+		/* Its request holds it now. */
 		put_task_struct(threads[i]);
+		threads[i] = NULL;
 	}
+	numapol_seen_sort(seen, old);
 	kvfree(threads);
 	return n;
+
+nomem:
+	/* Put the threads not queued on; -ENOMEM fails the change. */
+	for (i = 0; i < n; i++)
+		if (threads[i])
+			put_task_struct(threads[i]);
+	kvfree(threads);
+	return -ENOMEM;
 }
 
 /*
@@ -1332,14 +1400,13 @@ struct numapol_set_ctx {
 	struct mempolicy *ref;		/* what the first one installed */
 	unsigned long deadline;
 	u64 since;			/* as task_struct::start_time */
-	u64 until;			/* when it ended */
 	unsigned long seq;		/* signal->numapol_seq it began as */
 	bool undoing;			/* batch: rolled back, not waited for */
 	int n;				/* requests queued by the last round */
 	int ret;
 	struct numapol_batch *batch;	/* the batch it is part of, or NULL */
 	struct list_head *seen_to;	/* the last request looked at */
-	struct xarray seen;		/* tid -> request */
+	struct numapol_seen seen;	/* (most) threads of @reqs */
 	struct list_head reqs;
 };
 
@@ -1351,7 +1418,7 @@ static void numapol_set_start(struct numapol_set_ctx *c)
 	c->since = ktime_get_ns();
 	c->seq = c->task->signal->numapol_seq + 1;
 	WRITE_ONCE(c->task->signal->numapol_seq, c->seq);
-	xa_init_flags(&c->seen, XA_FLAGS_ACCOUNT);
+	c->seen = (struct numapol_seen){};
 	INIT_LIST_HEAD(&c->reqs);
 	c->seen_to = &c->reqs;
 	c->n = numapol_queue_round(c->task, c->group, c->mm, c->pol, false,
@@ -1367,7 +1434,8 @@ static void numapol_set_free(struct numapol_set_ctx *c)
 		list_del(&req->node);
 		numapol_req_put(req);
 	}
-	xa_destroy(&c->seen);
+	kvfree(c->seen.t);
+	c->seen = (struct numapol_seen){};
 }
 
 /*
@@ -1379,13 +1447,12 @@ static void numapol_set_end(struct numapol_set_ctx *c, int ret)
 {
 	if (!ret && !c->applied)
 		ret = -ESRCH;	/* every thread was exiting */
-	c->until = ktime_get_ns();
 	if (ret && c->batch) {
 		struct numapol_undo_ref r;
 
 		/* Locked: threads created since are this change's. */
 		numapol_rollback_queue(c->task, c->mm, c->group, &c->seen,
-				       c->since, U64_MAX, false, &c->reqs, &r);
+				       c->since, false, &c->reqs, &r);
 		numapol_undo_ref_put(&r);
 		c->undoing = true;
 	} else if (ret) {
@@ -1793,7 +1860,6 @@ void numapol_batch_end(struct numapol_batch *b, bool undo)
 	struct numapol_undo_ref r;
 	struct numapol_set_ctx *c;
 	bool locked, later;
-	u64 until;
 	int i;
 
 	if (!b)
@@ -1815,9 +1881,9 @@ void numapol_batch_end(struct numapol_batch *b, bool undo)
 		 */
 		later = !locked ||
 			READ_ONCE(c->task->signal->numapol_seq) != c->seq;
-		until = later ? c->until : U64_MAX;
-		numapol_rollback_queue(c->task, c->mm, !later, &c->seen,
-				       c->since, until, later, &c->reqs, &r);
+		/* Then threads created since may be the later change's. */
+		numapol_rollback_queue(c->task, c->mm, c->group && !later,
+				       &c->seen, c->since, later, &c->reqs, &r);
 		numapol_undo_ref_put(&r);
 		if (locked)
 			mutex_unlock(&c->task->signal->numapol_mutex);

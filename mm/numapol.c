@@ -2254,10 +2254,53 @@ static int numapol_parse_hex(const char *s, unsigned long *val)
 }
 
 /**
+ * numapol_parse_cache_put - drop the policies a parse cache holds
+ * @cache: the cache (zero-initialised, or used by numapol_parse_maps_line())
+ */
+void numapol_parse_cache_put(struct numapol_parse_cache *cache)
+{
+	int i;
+
+	for (i = 0; i < NUMAPOL_PARSE_CACHE; i++) {
+		numapol_policy_put(cache->pol[i]);
+		cache->pol[i] = NULL;
+	}
+}
+
+/*
+ * numapol_parse() of the NUL-terminated @str of length @len, or the policy
+ * an earlier call parsed from the same text: a policy is never changed
+ * once made, so lines share it.
+ */
+static struct numapol_policy *
+numapol_parse_cached(struct numapol_parse_cache *cache, const char *str,
+		     size_t len)
+{
+	struct numapol_policy *pol;
+	unsigned int i;
+
+	if (!cache)
+		return numapol_parse(str, len);
+	for (i = 0; i < NUMAPOL_PARSE_CACHE; i++) {
+		if (cache->pol[i] && !strcmp(cache->text[i], str))
+			return numapol_policy_get(cache->pol[i]);
+	}
+	pol = numapol_parse(str, len);
+	if (IS_ERR(pol) || len >= sizeof(cache->text[0]))
+		return pol;
+	i = cache->next++ % NUMAPOL_PARSE_CACHE;
+	numapol_policy_put(cache->pol[i]);
+	cache->pol[i] = numapol_policy_get(pol);
+	memcpy(cache->text[i], str, len + 1);
+	return pol;
+}
+
+/**
  * numapol_parse_maps_line - parse one line written to /proc/<pid>/numa_maps
  * @line: the line, without its newline, not necessarily NUL-terminated
  * @len: its length
  * @out: the result; on success, @out->pol holds a reference (or is NULL)
+ * @cache: policies of earlier lines, used again for the same text; or NULL
  *
  * ``range SP action [SP numa_maps-token ...]`` where range is ``HEX`` (the
  * start of a VMA, numa_maps' first column) or ``HEX-HEX`` (page aligned),
@@ -2270,7 +2313,8 @@ static int numapol_parse_hex(const char *s, unsigned long *val)
  * Return: 0, -EINVAL or -ENOMEM.
  */
 int numapol_parse_maps_line(const char *line, size_t len,
-			    struct numapol_maps_line *out)
+			    struct numapol_maps_line *out,
+			    struct numapol_parse_cache *cache)
 {
 	char *buf, *p, *tok, *dash, *action;
 	int ret = -EINVAL;
@@ -2319,7 +2363,7 @@ int numapol_parse_maps_line(const char *line, size_t len,
 			strsep(&p, " ");
 			alen = strlen(action);
 		}
-		out->pol = numapol_parse(action, alen);
+		out->pol = numapol_parse_cached(cache, action, alen);
 		if (IS_ERR(out->pol)) {
 			ret = PTR_ERR(out->pol);
 			out->pol = NULL;

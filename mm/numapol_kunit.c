@@ -367,6 +367,57 @@ static void numapol_refcount_test(struct kunit *test)
 	numapol_policy_put(NULL);
 }
 
+/*
+ * numa_maps lines with the same policy text share one policy (the parse
+ * cache), lines with another text do not, and the cache keeps at most
+ * NUMAPOL_PARSE_CACHE texts, dropping its references when put.
+ */
+static void numapol_parse_cache_test(struct kunit *test)
+{
+	static const char * const others[NUMAPOL_PARSE_CACHE] = {
+		"interleave:0-3", "interleave:1-3", "interleave:2-3",
+		"prefer=0", "prefer=1", "prefer=2", "prefer=3", "bind:3",
+	};
+	struct numapol_parse_cache cache = {};
+	struct numapol_maps_line a, b, c, d;
+	char line[64];
+	int i, ret;
+
+	numapol_need_four_nodes(test);
+	ret = numapol_parse_maps_line("7f0000000000 bind:1 anon=1", 26, &a,
+				      &cache);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = numapol_parse_maps_line("7f0000001000 bind:1 dirty=1", 27, &b,
+				      &cache);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_PTR_EQ(test, a.pol, b.pol);
+	/* The two lines and the cache. */
+	KUNIT_EXPECT_EQ(test, kref_read(&a.pol->kref), 3);
+	ret = numapol_parse_maps_line("7f0000002000 bind:2", 19, &c, &cache);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_PTR_NE(test, a.pol, c.pol);
+	KUNIT_EXPECT_FALSE(test, numapol_policy_equal(a.pol, c.pol));
+	/* Enough other texts to push "bind:1" out. */
+	for (i = 0; i < ARRAY_SIZE(others); i++) {
+		snprintf(line, sizeof(line), "7f0000003000 %s", others[i]);
+		ret = numapol_parse_maps_line(line, strlen(line), &d, &cache);
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		numapol_policy_put(d.pol);
+	}
+	KUNIT_EXPECT_EQ(test, kref_read(&a.pol->kref), 2);
+	ret = numapol_parse_maps_line("7f0000004000 bind:1", 19, &d, &cache);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_PTR_NE(test, a.pol, d.pol);
+	KUNIT_EXPECT_TRUE(test, numapol_policy_equal(a.pol, d.pol));
+	numapol_parse_cache_put(&cache);
+	KUNIT_EXPECT_EQ(test, kref_read(&c.pol->kref), 1);
+	KUNIT_EXPECT_EQ(test, kref_read(&d.pol->kref), 1);
+	numapol_policy_put(a.pol);
+	numapol_policy_put(b.pol);
+	numapol_policy_put(c.pol);
+	numapol_policy_put(d.pol);
+}
+
 /* Kernel threads have no user policy to change. */
 static void numapol_kthread_test(struct kunit *test)
 {
@@ -494,7 +545,7 @@ static void numapol_maps_line_test(struct kunit *test)
 	int ret;
 
 	numapol_need_four_nodes(test);
-	ret = numapol_parse_maps_line(c->in, strlen(c->in), &l);
+	ret = numapol_parse_maps_line(c->in, strlen(c->in), &l, NULL);
 	if (!c->out) {
 		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
 		KUNIT_EXPECT_NULL(test, l.pol);
@@ -516,6 +567,7 @@ static struct kunit_case numapol_parse_test_cases[] = {
 	KUNIT_CASE(numapol_roundtrip_test),
 	KUNIT_CASE(numapol_equal_test),
 	KUNIT_CASE(numapol_refcount_test),
+	KUNIT_CASE(numapol_parse_cache_test),
 	KUNIT_CASE(numapol_kthread_test),
 	KUNIT_CASE_PARAM(numapol_maps_line_test, numapol_maps_gen_params),
 	{}

@@ -354,6 +354,7 @@ static int numapol_maps_parse(const char *data, size_t len,
 			      struct numapol_maps_line **linesp)
 {
 	const char *p, *end = data + len;
+	struct numapol_parse_cache cache = {};
 	struct numapol_maps_line *lines;
 	size_t nr = 0;
 	int n = 0, ret = 0;
@@ -373,7 +374,8 @@ static int numapol_maps_parse(const char *data, size_t len,
 		const char *eol = memchr(p, '\n', end - p) ?: end;
 
 		if (eol > p) {
-			ret = numapol_parse_maps_line(p, eol - p, &lines[n]);
+			ret = numapol_parse_maps_line(p, eol - p, &lines[n],
+						      &cache);
 			if (!ret)
 				n++;
 			cond_resched();
@@ -382,6 +384,7 @@ static int numapol_maps_parse(const char *data, size_t len,
 		}
 		p = eol + 1;
 	}
+	numapol_parse_cache_put(&cache);
 	if (ret) {
 		numapol_maps_free(lines, n);
 		return ret;

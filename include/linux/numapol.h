@@ -72,8 +72,27 @@ struct numapol_policy *numapol_policy_new(unsigned short mode,
 					  unsigned short flags,
 					  const nodemask_t *nodes,
 					  int home_node);
+#define NUMAPOL_PARSE_CACHE	8
+
+/**
+ * struct numapol_parse_cache - policies numapol_parse_maps_line() parsed
+ * @pol: the policies (a reference each), NULL in unused slots
+ * @text: the text each was parsed from (only texts shorter than this)
+ * @next: the slot to reuse next
+ *
+ * A saved numa_maps repeats a few policies over many lines: each is parsed
+ * once. Zero-initialise it; numapol_parse_cache_put() it when done.
+ */
+struct numapol_parse_cache {
+	struct numapol_policy *pol[NUMAPOL_PARSE_CACHE];
+	char text[NUMAPOL_PARSE_CACHE][32];
+	unsigned int next;
+};
+
 int numapol_parse_maps_line(const char *line, size_t len,
-			    struct numapol_maps_line *out);
+			    struct numapol_maps_line *out,
+			    struct numapol_parse_cache *cache);
+void numapol_parse_cache_put(struct numapol_parse_cache *cache);
 int numapol_format(const struct numapol_policy *pol, char *buf, size_t size);
 bool numapol_policy_equal(const struct numapol_policy *a,
 			  const struct numapol_policy *b);

@@ -2270,7 +2270,8 @@ void numapol_parse_cache_put(struct numapol_parse_cache *cache)
 /*
  * numapol_parse() of the NUL-terminated @str of length @len, or the policy
  * an earlier call parsed from the same text: a policy is never changed
- * once made, so lines share it.
+ * once made, so lines share it. Only policies parsed without error from
+ * texts shorter than cache->text[] are kept, the last NUMAPOL_PARSE_CACHE.
  */
 static struct numapol_policy *
 numapol_parse_cached(struct numapol_parse_cache *cache, const char *str,

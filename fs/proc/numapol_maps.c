@@ -350,8 +350,9 @@ static void numapol_maps_free(struct numapol_maps_line *lines, int n)
  * Parse the lines of @data (all complete; empty ones are skipped and cost
  * nothing); returns how many, or -errno.
  */
-static int numapol_maps_parse(const char *data, size_t len,
-			      struct numapol_maps_line **linesp)
+static noinline_for_stack int
+numapol_maps_parse(const char *data, size_t len,
+		   struct numapol_maps_line **linesp)
 {
 	const char *p, *end = data + len;
 	struct numapol_parse_cache cache = {};

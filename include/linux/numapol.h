@@ -72,6 +72,7 @@ struct numapol_policy *numapol_policy_new(unsigned short mode,
 					  unsigned short flags,
 					  const nodemask_t *nodes,
 					  int home_node);
+
 #define NUMAPOL_PARSE_CACHE	8
 
 /**

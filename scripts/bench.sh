@@ -72,7 +72,7 @@ if [ "$report_only" -eq 0 ]; then
 				ic=()
 				[ "$mode" = wall ] || ic=(--icount "$icount")
 				rc=0
-				"$top/tests/vm/run" --kernel "$k" --nodes 4 --quiet --timeout 1800 \
+				"$top/tests/vm/run" --kernel "$k" --nodes 4 --quiet --timeout 1800 --prealloc \
 					"${ic[@]}" --append quiet --output "$f" -- \
 					/bin/sh /usr/lib/numapol/bench "$k" "$r" "$mib" "$mode" || rc=$?
 				[ "$rc" -eq 0 ] || echo "bench: the $k $mode boot of round $r ended with status $rc" >&2
@@ -97,6 +97,31 @@ for f in sorted(glob.glob(os.path.join(out, "bench", "*-*.txt"))):
             d[k] = v
     if d.get("boot.done") != "1":
         print("bench: %s is incomplete (the boot failed?)" % f, file=sys.stderr)
+    # Migrations measured in passes (migrate.pN.METHOD.*, tests/guest/bench):
+    # the boot's migrate.METHOD.* are the passes together: the pages moved
+    # and the seconds added up (mib_s = all MiB moved / all the time), the
+    # longest pauses the longest of any pass.
+    passes = sorted({k.split(".")[1] for k in d
+                     if k.startswith("migrate.p") and k.split(".")[1][1:].isdigit()})
+    for m in ("numa_maps", "numa_maps_move", "migrate_pages", "move_pages"):
+        got = [p for p in passes if "migrate.%s.%s.seconds" % (p, m) in d]
+        if not got:
+            continue
+        def tot(x):
+            return sum(float(d["migrate.%s.%s.%s" % (p, m, x)]) for p in got)
+        def most(x):
+            return max(float(d["migrate.%s.%s.%s" % (p, m, x)]) for p in got)
+        try:
+            d["migrate.%s.passes" % m] = str(len(got))
+            d["migrate.%s.seconds" % m] = "%.3f" % tot("seconds")
+            d["migrate.%s.moved_pages" % m] = "%d" % tot("moved_pages")
+            d["migrate.%s.pages" % m] = "%d" % tot("pages")
+            d["migrate.%s.mib_s" % m] = "%.1f" % (
+                tot("moved_pages") * 4096 / 2**20 / tot("seconds"))
+            d["migrate.%s.target_max_pause_ms" % m] = "%.3f" % most("target_max_pause_ms")
+            d["migrate.%s.idle_max_pause_ms" % m] = "%.3f" % most("idle_max_pause_ms")
+        except (KeyError, ValueError, ZeroDivisionError):
+            print("bench: %s: incomplete %s migration passes" % (f, m), file=sys.stderr)
     boots.setdefault(d.get("boot.mode", "wall"), {}).setdefault(d.get("boot.kernel", "?"), []).append(d)
 
 def num(d, key):
@@ -357,8 +382,13 @@ for m in ("numa_maps", "numa_maps_move", "migrate_pages", "move_pages"):
     track("migrate.%s.mib_s" % m, "release", "migrate.%s.mib_s" % m)
     track("migrate.%s.target_max_pause_ms" % m, "release", "migrate.%s.target_max_pause_ms" % m)
 best = max([v for k, v in ms.items() if not k.startswith("numa_maps") and v is not None], default=None)
+npass = max([int(num(d, "migrate.numa_maps.passes") or 1) for d in boots["wall"]["release"]]
+            or [1])
 mnote = ("%d MiB moved node 0 -> node 1 (512 MiB does not fit: the VM's nodes have "
-         "512 MiB and node 0 also holds the kernel and the initramfs); one run per method per boot" % mib)
+         "512 MiB and node 0 also holds the kernel and the initramfs); %s" % (mib, (
+             "%d runs per method per boot (after one unmeasured migration), in two orders; "
+             "a boot's MiB/s is all the MiB those runs moved over all their time" % npass)
+             if npass > 1 else "one run per method per boot"))
 # The same goal boot by boot: the methods run one after the other in each boot
 # (their order rotating from round to round), so a boot's ratio sees one host.
 def mig_ratio(d):

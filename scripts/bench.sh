@@ -117,8 +117,10 @@ for f in sorted(glob.glob(os.path.join(out, "bench", "*-*.txt"))):
             d["migrate.%s.seconds_per_run" % m] = "%.3f" % (tot("seconds") / len(got))
             d["migrate.%s.moved_pages" % m] = "%d" % tot("moved_pages")
             d["migrate.%s.pages" % m] = "%d" % tot("pages")
-            d["migrate.%s.mib_s" % m] = "%.1f" % (
-                tot("moved_pages") * 4096 / 2**20 / tot("seconds"))
+            d["migrate.%s.mib_s" % m] = "%.1f" % (sum(
+                float(d["migrate.%s.%s.size_mib" % (p, m)]) *
+                float(d["migrate.%s.%s.moved_pages" % (p, m)]) /
+                float(d["migrate.%s.%s.pages" % (p, m)]) for p in got) / tot("seconds"))
             d["migrate.%s.target_max_pause_ms" % m] = "%.3f" % most("target_max_pause_ms")
             d["migrate.%s.idle_max_pause_ms" % m] = "%.3f" % most("idle_max_pause_ms")
         except (KeyError, ValueError, ZeroDivisionError):

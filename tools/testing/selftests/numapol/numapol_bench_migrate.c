@@ -28,7 +28,8 @@
  * Prints migrate.METHOD.mib_s (MiB moved / wall time of the write or
  * call), .target_max_pause_ms, .moved_pages, .pages, .size_mib; and
  * .idle_max_pause_ms: the longest gap in one second before the migration,
- * with nothing moving (what the host's scheduling of the vCPUs alone does).
+ * with nothing moving (what the host's scheduling of the vCPUs alone does);
+ * .stamp_ticks_per_ns: the stamp clock's rate.
  */
 #include "bench.h"
 #include "numapol_util.h"
@@ -37,10 +38,16 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#ifdef __has_builtin
+#if __has_builtin(__builtin_ia32_rdtsc)
+#define HAVE_RDTSC 1
+#endif
+#endif
+
 /* The stamping thread's clock, in ticks: see the top of the file. */
 static inline long long stamp_now(void)
 {
-#if __has_builtin(__builtin_ia32_rdtsc)
+#ifdef HAVE_RDTSC
 	return (long long)__builtin_ia32_rdtsc();
 #else
 	return bench_now_ns();
